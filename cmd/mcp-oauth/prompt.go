@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/mcp-oauth/mcp-oauth/generator"
+)
+
+// prompt asks for every field in missing, with the defaults for dir
+// pre-filled, and returns the completed options. In accessible mode the
+// questions are plain lines on out, answered by lines on in.
+func prompt(dir string, o generator.Options, missing []string, accessible bool, in io.Reader, out io.Writer) (generator.Options, error) {
+	ask := map[string]bool{}
+	for _, f := range missing {
+		ask[f] = true
+	}
+	var fields []huh.Field
+	values := map[string]*string{}
+	for _, opt := range generator.OptionTable() {
+		if !ask[opt.Field] {
+			continue
+		}
+		opt := opt
+		value := new(string)
+		values[opt.Field] = value
+		validate := func(s string) error {
+			candidate := o.WithDefaults(dir)
+			opt.Set(&candidate, splitList(s))
+			return candidate.Normalize().ValidateField(opt.Field)
+		}
+		switch {
+		case len(opt.Choices) > 0:
+			*value = opt.Default(dir, o)[0]
+			options := make([]huh.Option[string], len(opt.Choices))
+			for i, c := range opt.Choices {
+				label := c
+				if opt.ChoiceHelp != nil {
+					label = fmt.Sprintf("%s: %s", c, opt.ChoiceHelp(c))
+				}
+				options[i] = huh.NewOption(label, c)
+			}
+			fields = append(fields, huh.NewSelect[string]().Title(opt.Title).Options(options...).Value(value))
+		case opt.Multi:
+			sep := "\n"
+			desc := "One per line. Loopback (localhost, 127.0.0.1, [::1]) is always allowed."
+			if accessible {
+				sep = ","
+				desc = "Comma-separated; press Enter to keep the defaults. Loopback is always allowed."
+			}
+			*value = strings.Join(opt.Default(dir, o), sep)
+			fields = append(fields, huh.NewText().Title(opt.Title).Description(desc).Value(value).Validate(validate))
+		default:
+			fields = append(fields, huh.NewInput().Title(opt.Title).
+				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values).
+				Value(value).Validate(func(s string) error {
+				if strings.TrimSpace(s) == "" {
+					return nil // the default applies
+				}
+				return validate(s)
+			}))
+		}
+	}
+	form := huh.NewForm(huh.NewGroup(fields...)).WithAccessible(accessible).WithOutput(out)
+	if accessible {
+		form = form.WithInput(lineReader{in})
+	} else {
+		form = form.WithInput(in) // the terminal itself: bubbletea needs the *os.File
+	}
+	if err := form.Run(); err != nil {
+		return o, fmt.Errorf("prompt: %w", err)
+	}
+	o = currentAnswers(o, values)
+	return o.WithDefaults(dir), nil
+}
+
+// currentAnswers applies the answers typed so far to o.
+func currentAnswers(o generator.Options, values map[string]*string) generator.Options {
+	for _, opt := range generator.OptionTable() {
+		if v, ok := values[opt.Field]; ok {
+			if list := splitList(*v); len(list) > 0 {
+				opt.Set(&o, list)
+			}
+		}
+	}
+	return o
+}
+
+// lineReader hands out one byte per Read. huh's accessible prompts wrap the
+// input in a new bufio.Scanner for every question; reading byte by byte keeps
+// a scanner from swallowing the answers to later questions when the input is
+// a pipe.
+type lineReader struct{ r io.Reader }
+
+func (l lineReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return l.r.Read(p[:1])
+}

@@ -1,0 +1,149 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Provider is an upstream login preset: everything the generated server
+// needs to know about one identity provider. Presets are data, rendered into
+// the generated project's internal/upstream/preset.gen.go; the server code is
+// the same for every provider.
+type Provider struct {
+	// ID is the name used on the command line and in mcp-oauth.yaml.
+	ID string
+	// DisplayName is shown on the consent page and in help text.
+	DisplayName string
+	// Kind is "oidc" when the endpoints come from OpenID discovery at Issuer,
+	// or "oauth2" when they are fixed below.
+	Kind string
+	// Issuer is the OpenID issuer for oidc presets with a fixed issuer
+	// (Google). Empty for the generic oidc preset, which reads UPSTREAM_ISSUER.
+	Issuer string
+	// AuthURL, TokenURL and UserInfoURL are the fixed endpoints of oauth2
+	// presets; oidc presets may leave them empty and rely on discovery.
+	AuthURL     string
+	TokenURL    string
+	UserInfoURL string
+	// Scopes are the default upstream scopes (UPSTREAM_SCOPES overrides).
+	Scopes []string
+	// PKCE reports whether the provider accepts a PKCE challenge from us.
+	PKCE bool
+	// AuthParams are extra authorization request parameters the provider
+	// needs, such as Google's access_type=offline.
+	AuthParams []Param
+	// AcceptJSON asks the token endpoint for JSON (GitHub answers form
+	// encoding otherwise).
+	AcceptJSON bool
+	// UserIDField is the user-info field that holds the stable user id.
+	UserIDField string
+	// UserNameFields are the user-info fields tried in order for a display name.
+	UserNameFields []string
+	// TokensExpire is false when the provider's access tokens may never
+	// expire (GitHub OAuth apps), so there is nothing to refresh.
+	TokensExpire bool
+	// Settings are the environment variables a user must set for this preset.
+	Settings []Setting
+	// DocsURL is where the upstream application is registered.
+	DocsURL string
+	// Notes are short remarks shown by `mcp-oauth providers`.
+	Notes string
+}
+
+// Param is one extra query parameter.
+type Param struct {
+	Key   string
+	Value string
+}
+
+// Setting is an environment variable a preset needs.
+type Setting struct {
+	Name        string
+	Description string
+	Required    bool
+}
+
+var clientSettings = []Setting{
+	{Name: "UPSTREAM_CLIENT_ID", Description: "client ID of the application registered at the provider", Required: true},
+	{Name: "UPSTREAM_CLIENT_SECRET", Description: "client secret of that application", Required: true},
+}
+
+// providers is the catalog, in the order `mcp-oauth providers` lists it.
+var providers = []Provider{
+	{
+		ID:             "github",
+		DisplayName:    "GitHub",
+		Kind:           "oauth2",
+		AuthURL:        "https://github.com/login/oauth/authorize",
+		TokenURL:       "https://github.com/login/oauth/access_token",
+		UserInfoURL:    "https://api.github.com/user",
+		Scopes:         []string{"read:user"},
+		PKCE:           true,
+		AcceptJSON:     true,
+		UserIDField:    "id",
+		UserNameFields: []string{"login", "name"},
+		TokensExpire:   false,
+		Settings:       clientSettings,
+		DocsURL:        "https://github.com/settings/developers",
+		Notes:          "OAuth app or GitHub App; OAuth-app tokens never expire. For GitHub Enterprise set UPSTREAM_AUTH_URL, UPSTREAM_TOKEN_URL and UPSTREAM_USERINFO_URL.",
+	},
+	{
+		ID:             "google",
+		DisplayName:    "Google",
+		Kind:           "oidc",
+		Issuer:         "https://accounts.google.com",
+		AuthURL:        "https://accounts.google.com/o/oauth2/v2/auth",
+		TokenURL:       "https://oauth2.googleapis.com/token",
+		UserInfoURL:    "https://openidconnect.googleapis.com/v1/userinfo",
+		Scopes:         []string{"openid", "email", "profile"},
+		PKCE:           true,
+		AuthParams:     []Param{{Key: "access_type", Value: "offline"}, {Key: "prompt", Value: "consent"}},
+		UserIDField:    "sub",
+		UserNameFields: []string{"name", "email"},
+		TokensExpire:   true,
+		Settings:       clientSettings,
+		DocsURL:        "https://console.cloud.google.com/apis/credentials",
+		Notes:          "Asks for offline access and consent so Google returns a refresh token.",
+	},
+	{
+		ID:             "oidc",
+		DisplayName:    "OpenID Connect",
+		Kind:           "oidc",
+		Scopes:         []string{"openid", "profile", "email", "offline_access"},
+		PKCE:           true,
+		UserIDField:    "sub",
+		UserNameFields: []string{"name", "preferred_username", "email"},
+		TokensExpire:   true,
+		Settings: append([]Setting{
+			{Name: "UPSTREAM_ISSUER", Description: "issuer URL; endpoints come from its /.well-known/openid-configuration", Required: true},
+		}, clientSettings...),
+		DocsURL: "https://openid.net/specs/openid-connect-discovery-1_0.html",
+		Notes:   "Any OpenID provider found by discovery (Keycloak, Authentik, Zitadel, Dex, ...).",
+	},
+}
+
+// Providers returns the provider catalog.
+func Providers() []Provider {
+	out := make([]Provider, len(providers))
+	copy(out, providers)
+	return out
+}
+
+// ProviderIDs returns the IDs of all presets.
+func ProviderIDs() []string {
+	ids := make([]string, len(providers))
+	for i, p := range providers {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// LookupProvider returns the preset with the given ID.
+func LookupProvider(id string) (Provider, error) {
+	i := slices.IndexFunc(providers, func(p Provider) bool { return p.ID == id })
+	if i < 0 {
+		return Provider{}, fmt.Errorf("unknown provider %q: accepted values are %s", id, strings.Join(ProviderIDs(), ", "))
+	}
+	return providers[i], nil
+}

@@ -1,0 +1,110 @@
+package generator
+
+import (
+	"embed"
+	"fmt"
+	"slices"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Requirement is a module the generated project imports directly.
+type Requirement struct {
+	Path    string
+	Version string
+	// Store limits the requirement to projects using that store backend;
+	// empty means every project.
+	Store string
+}
+
+// requirements pins the direct dependencies of generated projects: the one
+// place to bump them. After a change, run
+//
+//	go test ./generator -run TestDeps -update-deps
+//
+// which renders a project for every store, runs `go mod tidy` on it and
+// records the full module graph (indirect requirements and go.sum) in deps/.
+var requirements = []Requirement{
+	{Path: "github.com/modelcontextprotocol/go-sdk", Version: "v1.8.0"},
+	{Path: "golang.org/x/oauth2", Version: "v0.38.0"},
+	{Path: "golang.org/x/time", Version: "v0.16.0"},
+	{Path: "modernc.org/sqlite", Version: "v1.62.0", Store: "sqlite"},
+	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Store: "redis"},
+	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Store: "postgres"},
+}
+
+// goVersion is the go directive of generated projects unless the recorded
+// module graph needs a newer one.
+const goVersion = "1.25.0"
+
+//go:embed deps
+var depsFS embed.FS
+
+// directRequirements returns the requirements of a project using store.
+func directRequirements(store string) []Requirement {
+	var out []Requirement
+	for _, r := range requirements {
+		if r.Store == "" || r.Store == store {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// renderGoMod builds the generated go.mod: the direct requirements pinned
+// above plus the indirect ones recorded by the last dependency update.
+func renderGoMod(modulePath, store string) ([]byte, error) {
+	f := new(modfile.File)
+	if err := f.AddModuleStmt(modulePath); err != nil {
+		return nil, fmt.Errorf("go.mod: %w", err)
+	}
+	goVer := goVersion
+	var indirect []*modfile.Require
+	if recorded, err := depsFS.ReadFile("deps/" + store + ".mod"); err == nil {
+		rf, err := modfile.ParseLax("deps/"+store+".mod", recorded, nil)
+		if err != nil {
+			return nil, fmt.Errorf("recorded module graph for %s: %w", store, err)
+		}
+		if rf.Go != nil {
+			goVer = rf.Go.Version
+		}
+		for _, r := range rf.Require {
+			if r.Indirect {
+				indirect = append(indirect, r)
+			}
+		}
+	}
+	if err := f.AddGoStmt(goVer); err != nil {
+		return nil, fmt.Errorf("go.mod: %w", err)
+	}
+	for _, r := range directRequirements(store) {
+		f.AddNewRequire(r.Path, r.Version, false)
+	}
+	for _, r := range indirect {
+		f.AddNewRequire(r.Mod.Path, r.Mod.Version, true)
+	}
+	f.SetRequireSeparateIndirect(f.Require)
+	f.Cleanup()
+	return modfile.Format(f.Syntax), nil
+}
+
+// renderGoSum returns the go.sum recorded for store, or nil before the first
+// dependency update.
+func renderGoSum(store string) []byte {
+	sum, err := depsFS.ReadFile("deps/" + store + ".sum")
+	if err != nil {
+		return nil
+	}
+	return sum
+}
+
+// requirementPaths returns every module path the generator may require, for
+// regeneration to tell the generator's requirements from the user's.
+func requirementPaths() []string {
+	var paths []string
+	for _, r := range requirements {
+		paths = append(paths, r.Path)
+	}
+	slices.Sort(paths)
+	return paths
+}
