@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 // Requirement is a module the generated project imports directly.
@@ -51,15 +52,16 @@ func directRequirements(store string) []Requirement {
 	return out
 }
 
-// renderGoMod builds the generated go.mod: the direct requirements pinned
-// above plus the indirect ones recorded by the last dependency update.
+// renderGoMod builds the generated go.mod from the module graph recorded for
+// store by the last dependency update (so it always agrees with go.sum), or
+// from the pinned direct requirements before the first update.
 func renderGoMod(modulePath, store string) ([]byte, error) {
 	f := new(modfile.File)
 	if err := f.AddModuleStmt(modulePath); err != nil {
 		return nil, fmt.Errorf("go.mod: %w", err)
 	}
 	goVer := goVersion
-	var indirect []*modfile.Require
+	var reqs []*modfile.Require
 	if recorded, err := depsFS.ReadFile("deps/" + store + ".mod"); err == nil {
 		rf, err := modfile.ParseLax("deps/"+store+".mod", recorded, nil)
 		if err != nil {
@@ -68,20 +70,17 @@ func renderGoMod(modulePath, store string) ([]byte, error) {
 		if rf.Go != nil {
 			goVer = rf.Go.Version
 		}
-		for _, r := range rf.Require {
-			if r.Indirect {
-				indirect = append(indirect, r)
-			}
+		reqs = rf.Require
+	} else {
+		for _, r := range directRequirements(store) {
+			reqs = append(reqs, &modfile.Require{Mod: module.Version{Path: r.Path, Version: r.Version}})
 		}
 	}
 	if err := f.AddGoStmt(goVer); err != nil {
 		return nil, fmt.Errorf("go.mod: %w", err)
 	}
-	for _, r := range directRequirements(store) {
-		f.AddNewRequire(r.Path, r.Version, false)
-	}
-	for _, r := range indirect {
-		f.AddNewRequire(r.Mod.Path, r.Mod.Version, true)
+	for _, r := range reqs {
+		f.AddNewRequire(r.Mod.Path, r.Mod.Version, r.Indirect)
 	}
 	f.SetRequireSeparateIndirect(f.Require)
 	f.Cleanup()
