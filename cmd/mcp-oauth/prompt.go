@@ -27,6 +27,9 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 		value := new(string)
 		values[opt.Field] = value
 		validate := func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return nil // the default applies
+			}
 			candidate := o.WithDefaults(dir)
 			opt.Set(&candidate, splitList(s))
 			return candidate.Normalize().ValidateField(opt.Field)
@@ -42,25 +45,30 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 				}
 				options[i] = huh.NewOption(label, c)
 			}
-			fields = append(fields, huh.NewSelect[string]().Title(opt.Title).Options(options...).Value(value))
+			fields = append(fields, huh.NewSelect[string]().Title(opt.Title+":").Options(options...).Value(value))
 		case opt.Multi:
-			sep := "\n"
-			desc := "One per line. Loopback (localhost, 127.0.0.1, [::1]) is always allowed."
+			sep, title := "\n", opt.Title
+			desc := "One per line; empty keeps the defaults. Loopback (localhost, 127.0.0.1, [::1]) is always allowed."
 			if accessible {
+				// Plain-text mode shows only the title: say what Enter keeps.
 				sep = ","
-				desc = "Comma-separated; press Enter to keep the defaults. Loopback is always allowed."
+				title = fmt.Sprintf("%s, comma-separated; loopback is always allowed (Enter keeps %s):",
+					opt.Title, strings.Join(opt.Default(dir, o), ","))
 			}
 			*value = strings.Join(opt.Default(dir, o), sep)
-			fields = append(fields, huh.NewText().Title(opt.Title).Description(desc).Value(value).Validate(validate))
+			fields = append(fields, huh.NewText().Title(title).Description(desc).Value(value).Validate(validate))
 		default:
-			fields = append(fields, huh.NewInput().Title(opt.Title).
-				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values).
-				Value(value).Validate(func(s string) error {
-				if strings.TrimSpace(s) == "" {
-					return nil // the default applies
+			title := opt.Title
+			if accessible {
+				def := opt.Default(dir, o)[0]
+				if opt.Field == generator.FieldModule && ask[generator.FieldName] {
+					def = "example.com/<name>"
 				}
-				return validate(s)
-			}))
+				title = fmt.Sprintf("%s (Enter for %s):", opt.Title, def)
+			}
+			fields = append(fields, huh.NewInput().Title(title).
+				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values).
+				Value(value).Validate(validate))
 		}
 	}
 	form := huh.NewForm(huh.NewGroup(fields...)).WithAccessible(accessible).WithOutput(out)
