@@ -45,7 +45,8 @@ type Provider struct {
 	TokensExpire bool
 	// Settings are the environment variables a user must set for this preset.
 	Settings []Setting
-	// DocsURL is where the upstream application is registered.
+	// DocsURL is where the upstream application is registered; empty when
+	// that depends on the provider instance.
 	DocsURL string
 	// Notes are short remarks shown by `mcp-oauth providers`.
 	Notes string
@@ -118,8 +119,7 @@ var providers = []Provider{
 		Settings: append([]Setting{
 			{Name: "UPSTREAM_ISSUER", Description: "issuer URL; endpoints come from its /.well-known/openid-configuration", Required: true},
 		}, clientSettings...),
-		DocsURL: "https://openid.net/specs/openid-connect-discovery-1_0.html",
-		Notes:   "Any OpenID provider found by discovery (Keycloak, Authentik, Zitadel, Dex, ...).",
+		Notes: "Any OpenID provider found by discovery (Keycloak, Authentik, Zitadel, Dex, ...).",
 	},
 }
 

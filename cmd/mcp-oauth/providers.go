@@ -29,7 +29,9 @@ func newProvidersCmd() *cobra.Command {
 					}
 					fmt.Fprintf(w, "  %s\t%s (%s)\n", s.Name, s.Description, req)
 				}
-				fmt.Fprintf(w, "  register at\t%s\n", p.DocsURL)
+				if p.DocsURL != "" {
+					fmt.Fprintf(w, "  register at\t%s\n", p.DocsURL)
+				}
 				if p.Notes != "" {
 					fmt.Fprintf(w, "  notes\t%s\n", p.Notes)
 				}
