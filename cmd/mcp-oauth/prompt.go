@@ -45,7 +45,11 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 				}
 				options[i] = huh.NewOption(label, c)
 			}
-			fields = append(fields, huh.NewSelect[string]().Title(opt.Title+":").Options(options...).Value(value))
+			title := opt.Title
+			if accessible {
+				title += ":" // the numbered choices follow on the next lines
+			}
+			fields = append(fields, huh.NewSelect[string]().Title(title).Options(options...).Value(value))
 		case opt.Multi:
 			sep, title := "\n", opt.Title
 			desc := "One per line; empty keeps the defaults. Loopback (localhost, 127.0.0.1, [::1]) is always allowed."
@@ -67,7 +71,7 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 				title = fmt.Sprintf("%s (Enter for %s):", opt.Title, def)
 			}
 			fields = append(fields, huh.NewInput().Title(title).
-				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values).
+				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values[generator.FieldName]).
 				Value(value).Validate(validate))
 		}
 	}
