@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,12 +56,19 @@ func CheckEmpty(dir string) error {
 }
 
 // WriteNew writes a freshly rendered project into dir, which must be absent
-// or empty. Either every file is written or, on error, everything WriteNew
-// created is removed again.
+// or empty, with the bookkeeping regeneration needs (the manifest and the
+// base copies of merged files, see [Bookkeeping]). Either every file is
+// written or, on error, everything WriteNew created is removed again.
 func WriteNew(dir string, files map[string][]byte) (err error) {
 	if err := CheckEmpty(dir); err != nil {
 		return err
 	}
+	bookkeeping, err := Bookkeeping(files, "")
+	if err != nil {
+		return err
+	}
+	files = maps.Clone(files)
+	maps.Copy(files, bookkeeping)
 	var created []string // files and directories, in creation order
 	defer func() {
 		if err == nil {
