@@ -123,11 +123,13 @@ func runGenerate(dir string, cmd *cobra.Command, flags *answerFlags, gf generate
 		return fmt.Errorf("project is not up to date: %s; run `mcp-oauth generate`", strings.Join(problems, ", "))
 	}
 
+	// A refusal writes nothing and names the files in the error; an I/O
+	// error names its file. Only a completed run, conflicts included, has
+	// a summary to show.
 	err = plan.Apply(dir)
-	var refused *generator.RefusedError
-	if errors.As(err, &refused) {
-		return err // nothing was written, and the error names the files
+	var conflict *generator.ConflictError
+	if err == nil || errors.As(err, &conflict) {
+		fmt.Fprint(stdout, plan.Summary(true))
 	}
-	fmt.Fprint(stdout, plan.Summary(true))
 	return err
 }
