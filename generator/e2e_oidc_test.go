@@ -1,0 +1,579 @@
+package generator_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+	"github.com/zitadel/oidc/v3/example/server/exampleop"
+	"github.com/zitadel/oidc/v3/example/server/storage"
+	"golang.org/x/oauth2"
+
+	"github.com/mcp-oauth/mcp-oauth/generator"
+)
+
+// The OpenID provider's example user (storage.NewUserStore).
+const (
+	opUserID   = "id1"
+	opUser     = "test-user@localhost"
+	opUserName = "Test User"
+	opPassword = "verysecure"
+)
+
+// TestEndToEndOIDC renders an oidc project, builds it, and signs in through
+// it the way a real MCP client and a real user would: the Go SDK's OAuth
+// handler registers, runs PKCE and redeems the code; a scripted browser
+// approves our consent page and logs in at a real OpenID provider (zitadel's
+// example OP, running in this process). Then a tool calls the provider with
+// the user's upstream token, and the MCP tokens are refreshed and revoked.
+func TestEndToEndOIDC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a generated server and runs a full sign-in")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
+	defer cancel()
+
+	serverPort := freePort(t)
+	baseURL := fmt.Sprintf("http://127.0.0.1:%d", serverPort)
+	const clientID, clientSecret = "mcp-server", "mcp-server-secret"
+	issuer := startOP(t, clientID, clientSecret, baseURL+"/callback")
+
+	bin := buildProject(ctx, t, generator.Options{
+		Name:          "e2e",
+		Module:        "example.com/e2e",
+		Provider:      "oidc",
+		Store:         "memory",
+		RedirectHosts: generator.DefaultRedirectHosts,
+	})
+	startServer(ctx, t, bin, baseURL, map[string]string{
+		"PORT":                   fmt.Sprint(serverPort),
+		"BASE_URL":               baseURL,
+		"UPSTREAM_ISSUER":        issuer,
+		"UPSTREAM_CLIENT_ID":     clientID,
+		"UPSTREAM_CLIENT_SECRET": clientSecret,
+		"ENCRYPTION_KEY":         randomKey(t),
+		"SQLITE_PATH":            filepath.Join(t.TempDir(), "e2e.db"),
+		"LOG_LEVEL":              "debug",
+	})
+
+	// The MCP client's redirect URI is on loopback; the browser catches the
+	// redirect to it instead of listening there, as a native client would.
+	const redirectURI = "http://127.0.0.1:53682/callback"
+	b := newBrowser(t, redirectURI)
+	handler, err := auth.NewAuthorizationCodeHandler(&auth.AuthorizationCodeHandlerConfig{
+		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{
+			Metadata: &oauthex.ClientRegistrationMetadata{
+				ClientName:              "e2e test client",
+				RedirectURIs:            []string{redirectURI},
+				GrantTypes:              []string{"authorization_code", "refresh_token"},
+				ResponseTypes:           []string{"code"},
+				TokenEndpointAuthMethod: "none",
+			},
+		},
+		AuthorizationCodeFetcher: b.authorize,
+		RequestRefreshToken:      true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Connecting meets 401, which runs discovery, registration, the browser
+	// flow and the token request.
+	session := connect(ctx, t, baseURL, &mcp.StreamableClientTransport{Endpoint: baseURL + "/mcp", OAuthHandler: handler})
+	checkWhoami(ctx, t, session)
+	session.Close()
+
+	ts, err := handler.TokenSource(ctx)
+	if err != nil || ts == nil {
+		t.Fatalf("no token source after sign-in: %v", err)
+	}
+	first, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.RefreshToken == "" {
+		t.Fatal("the token response has no refresh token")
+	}
+
+	// Refresh: a new pair that works, as a client does when its access token
+	// expires.
+	c := oauthClient(b.clientID(t), baseURL)
+	refreshed, err := c.TokenSource(ctx, &oauth2.Token{RefreshToken: first.RefreshToken}).Token()
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	if refreshed.AccessToken == first.AccessToken || refreshed.RefreshToken == "" || refreshed.RefreshToken == first.RefreshToken {
+		t.Fatalf("refresh did not rotate the tokens: %+v", refreshed)
+	}
+	session = connect(ctx, t, baseURL, bearerTransport(ctx, baseURL, refreshed.AccessToken))
+	checkWhoami(ctx, t, session)
+	session.Close()
+
+	// Revocation (RFC 7009) of the refresh token ends the grant: the access
+	// token issued with it stops working and the refresh token cannot be used.
+	revoke(ctx, t, baseURL, b.clientID(t), refreshed.RefreshToken, "refresh_token")
+	if status, challenge := mcpStatus(ctx, t, baseURL, refreshed.AccessToken); status != http.StatusUnauthorized || !strings.Contains(challenge, "invalid_token") {
+		t.Errorf("/mcp with the revoked grant's access token: %d %q, want 401 invalid_token", status, challenge)
+	}
+	if _, err := c.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshed.RefreshToken}).Token(); err == nil {
+		t.Error("a revoked refresh token was accepted")
+	}
+}
+
+// startOP starts zitadel's example OpenID provider on a free loopback port
+// with one confidential web client, and returns its issuer.
+func startOP(t *testing.T, clientID, clientSecret, redirectURI string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example user's name is "test-user@" + the issuer's host, so the
+	// issuer says localhost.
+	issuer := fmt.Sprintf("http://localhost:%d/", ln.Addr().(*net.TCPAddr).Port)
+	clients := map[string]*storage.Client{
+		clientID: storage.WebClient(clientID, clientSecret, redirectURI),
+	}
+	st := storage.NewStorageWithClients(storage.NewUserStore(issuer), clients)
+	srv := &http.Server{Handler: exampleop.SetupServer(issuer, st, nil, false), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return issuer
+}
+
+// buildProject renders opts into a temporary directory and builds it. The
+// build shares the test's module and build caches (the environment is
+// inherited), so only the first run compiles the dependencies.
+func buildProject(ctx context.Context, t *testing.T, opts generator.Options) string {
+	t.Helper()
+	files, err := generator.Render(opts)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(t.TempDir(), opts.Name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in the generated project: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startServer runs the built server with env and waits until it answers
+// /healthz. Its output is logged when the test fails.
+func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = t.TempDir() // no .env to pick up
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, ours := env[name]; !ours && !strings.HasPrefix(name, "UPSTREAM_") && name != "DEV_LOGIN" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	for name, value := range env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGTERM)
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("server output:\n%s", logs.String())
+		}
+	})
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("server exited: %v\n%s", err, logs.String())
+		default:
+		}
+		resp, err := http.Get(baseURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not healthy after 30s: %v\n%s", err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func connect(ctx context.Context, t *testing.T, baseURL string, transport mcp.Transport) *mcp.ClientSession {
+	t.Helper()
+	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "v0.0.1"}, nil)
+	session, err := client.Connect(ctx, transport, nil)
+	if err != nil {
+		t.Fatalf("connect to %s/mcp: %v", baseURL, err)
+	}
+	return session
+}
+
+// checkWhoami calls the example tool, which asks the upstream provider's
+// user-info endpoint with the user's upstream token.
+func checkWhoami(ctx context.Context, t *testing.T, session *mcp.ClientSession) {
+	t.Helper()
+	res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "whoami"})
+	if err != nil {
+		t.Fatalf("whoami: %v", err)
+	}
+	raw, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		UserID  string         `json:"user_id"`
+		Profile map[string]any `json:"profile"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil || res.IsError {
+		t.Fatalf("whoami = %s (tool error: %v)", raw, res.IsError)
+	}
+	if out.UserID != opUserID || out.Profile["preferred_username"] != opUser || out.Profile["name"] != opUserName {
+		t.Fatalf("whoami = %s, want the OP's test user %s (%q)", raw, opUserID, opUser)
+	}
+}
+
+// bearerTransport is an MCP transport that sends a fixed access token.
+func bearerTransport(ctx context.Context, baseURL, accessToken string) mcp.Transport {
+	src := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})
+	return &mcp.StreamableClientTransport{Endpoint: baseURL + "/mcp", HTTPClient: oauth2.NewClient(ctx, src)}
+}
+
+// mcpStatus posts an initialize request with accessToken and returns the
+// status and WWW-Authenticate challenge.
+func mcpStatus(ctx context.Context, t *testing.T, baseURL, accessToken string) (int, string) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"0"}}}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/mcp", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+}
+
+// oauthClient is the registered public client, for refreshing by hand.
+func oauthClient(clientID, baseURL string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID: clientID,
+		Endpoint: oauth2.Endpoint{TokenURL: baseURL + "/token", AuthStyle: oauth2.AuthStyleInParams},
+	}
+}
+
+func revoke(ctx context.Context, t *testing.T, baseURL, clientID, token, hint string) {
+	t.Helper()
+	form := url.Values{"token": {token}, "token_type_hint": {hint}, "client_id": {clientID}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/revoke", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("revoke: %s %s", resp.Status, b)
+	}
+}
+
+// browser is a scripted user agent: it keeps cookies, follows redirects,
+// submits the forms it meets (our consent page, the OP's login page) and
+// stops at the MCP client's redirect URI.
+type browser struct {
+	t           *testing.T
+	client      *http.Client
+	redirectURI string
+
+	mu       sync.Mutex
+	lastAuth *url.URL // the authorization URL the MCP client opened
+	landed   *url.URL // where the flow ended: the redirect URI with code, state and iss
+}
+
+func newBrowser(t *testing.T, redirectURI string) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, redirectURI: redirectURI}
+	b.client = &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if strings.HasPrefix(req.URL.String(), b.redirectURI) {
+				b.mu.Lock()
+				b.landed = req.URL
+				b.mu.Unlock()
+				return http.ErrUseLastResponse
+			}
+			if len(via) > 20 {
+				return errors.New("too many redirects")
+			}
+			return nil
+		},
+	}
+	return b
+}
+
+// clientID is the client_id the MCP client registered, read from the
+// authorization URL it opened.
+func (b *browser) clientID(t *testing.T) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.lastAuth == nil {
+		t.Fatal("the MCP client never opened an authorization URL")
+	}
+	return b.lastAuth.Query().Get("client_id")
+}
+
+// authorize is the AuthorizationCodeFetcher: it plays the user from the
+// authorization URL to the redirect back to the client.
+func (b *browser) authorize(ctx context.Context, args *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+	start, err := url.Parse(args.URL)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.lastAuth, b.landed = start, nil
+	b.mu.Unlock()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	for step := 0; step < 10; step++ {
+		resp, err := b.client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		b.mu.Lock()
+		landed := b.landed
+		b.mu.Unlock()
+		if landed != nil {
+			q := landed.Query()
+			if e := q.Get("error"); e != "" {
+				return nil, fmt.Errorf("authorization failed: %s: %s", e, q.Get("error_description"))
+			}
+			return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("%s %s: %s\n%s", req.Method, resp.Request.URL, resp.Status, body)
+		}
+		f, ok := pickForm(string(body))
+		if !ok {
+			return nil, fmt.Errorf("%s: no form to submit and no redirect to the client:\n%s", resp.Request.URL, body)
+		}
+		req, err = f.submit(ctx, resp.Request.URL)
+		if err != nil {
+			return nil, err
+		}
+		b.t.Logf("browser: %s → submit %s %s", resp.Request.URL.Path, req.Method, req.URL.Path)
+	}
+	return nil, errors.New("the sign-in did not end after 10 pages")
+}
+
+// form is an HTML form as the browser fills it in.
+type form struct {
+	method, action string
+	values         url.Values
+}
+
+var (
+	formRE   = regexp.MustCompile(`(?is)<form\b([^>]*)>(.*?)</form>`)
+	fieldRE  = regexp.MustCompile(`(?is)<(input|button)\b([^>]*)>`)
+	attrRE   = regexp.MustCompile(`(?is)([a-z][-a-z0-9_:]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
+	acceptRE = regexp.MustCompile(`(?i)approve|allow|accept|authori[sz]e|consent|continue|yes`)
+	rejectRE = regexp.MustCompile(`(?i)deny|reject|cancel|decline|\bno\b`)
+)
+
+func attrs(s string) map[string]string {
+	m := map[string]string{}
+	for _, a := range attrRE.FindAllStringSubmatch(s, -1) {
+		m[strings.ToLower(a[1])] = html.UnescapeString(a[2] + a[3] + a[4])
+	}
+	return m
+}
+
+// pickForm fills in the form a user would submit on page: the login form
+// with the OP's test user, or the consent form with its approving button.
+func pickForm(page string) (form, bool) {
+	var best form
+	bestScore := -1
+	for _, m := range formRE.FindAllStringSubmatch(page, -1) {
+		fa := attrs(m[1])
+		f := form{method: strings.ToUpper(fa["method"]), action: fa["action"], values: url.Values{}}
+		if f.method == "" {
+			f.method = http.MethodGet
+		}
+		score := 0
+		var submit []map[string]string
+		for _, field := range fieldRE.FindAllStringSubmatch(m[2], -1) {
+			tag, a := strings.ToLower(field[1]), attrs(field[2])
+			name, typ := a["name"], strings.ToLower(a["type"])
+			switch {
+			case tag == "button" || typ == "submit":
+				// A <button> submits unless its type says otherwise.
+				if typ != "button" && typ != "reset" {
+					submit = append(submit, a)
+				}
+			case name == "":
+			case typ == "password":
+				f.values.Set(name, opPassword)
+				score += 10
+			case name == "username" || name == "login" || name == "email":
+				f.values.Set(name, opUser)
+				score += 10
+			case typ == "checkbox" || typ == "radio":
+				if _, checked := a["checked"]; checked {
+					f.values.Add(name, a["value"])
+				}
+			default:
+				f.values.Set(name, a["value"])
+			}
+		}
+		// Press the approving button; a form with only a rejecting one is
+		// not what the user wants.
+		var pressed map[string]string
+		for _, s := range submit {
+			label := s["name"] + " " + s["value"] + " " + s["id"]
+			if acceptRE.MatchString(label) {
+				pressed = s
+				score += 5
+				break
+			}
+		}
+		if pressed == nil && len(submit) > 0 {
+			if rejectRE.MatchString(submit[0]["name"] + " " + submit[0]["value"] + " " + fa["action"]) {
+				continue
+			}
+			pressed = submit[0]
+		}
+		if pressed != nil && pressed["name"] != "" {
+			f.values.Set(pressed["name"], pressed["value"])
+		}
+		if rejectRE.MatchString(fa["action"]) {
+			continue
+		}
+		if score > bestScore {
+			best, bestScore = f, score
+		}
+	}
+	return best, bestScore >= 0
+}
+
+func (f form) submit(ctx context.Context, page *url.URL) (*http.Request, error) {
+	target, err := page.Parse(f.action)
+	if err != nil {
+		return nil, err
+	}
+	if f.method == http.MethodGet {
+		target.RawQuery = f.values.Encode()
+		return http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.String(), strings.NewReader(f.values.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// A browser sends the page's origin with a form post; CSRF checks may
+	// look at it.
+	req.Header.Set("Origin", page.Scheme+"://"+page.Host)
+	req.Header.Set("Referer", page.String())
+	return req, nil
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func randomKey(t *testing.T) string {
+	t.Helper()
+	key := make([]byte, 32)
+	rand.Read(key)
+	return base64.StdEncoding.EncodeToString(key)
+}
+
+// syncBuffer collects the server's output from two pipes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
