@@ -18,7 +18,7 @@ var Stores = []string{"memory", "sqlite", "redis", "postgres"}
 var storeHelp = map[string]string{
 	"memory":   "in-process maps: for tests and trying things out; state is lost on restart",
 	"sqlite":   "one file on disk (pure Go, no cgo): one machine, one process",
-	"redis":    "Redis 6+: several replicas behind a load balancer",
+	"redis":    "Redis 6.2+: several replicas behind a load balancer",
 	"postgres": "PostgreSQL 13+: several replicas behind a load balancer",
 }
 
