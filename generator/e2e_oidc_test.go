@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -47,7 +49,8 @@ const (
 // handler registers, runs PKCE and redeems the code; a scripted browser
 // approves our consent page and logs in at a real OpenID provider (zitadel's
 // example OP, running in this process). Then a tool calls the provider with
-// the user's upstream token, and the MCP tokens are refreshed and revoked.
+// the user's upstream token, renewing it on the way; the MCP tokens are
+// refreshed and revoked; and a provider that refuses renewal ends the grant.
 func TestEndToEndOIDC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated server and runs a full sign-in")
@@ -58,7 +61,7 @@ func TestEndToEndOIDC(t *testing.T) {
 	serverPort := freePort(t)
 	baseURL := fmt.Sprintf("http://127.0.0.1:%d", serverPort)
 	const clientID, clientSecret = "mcp-server", "mcp-server-secret"
-	issuer := startOP(t, clientID, clientSecret, baseURL+"/callback")
+	issuer, tap := startOP(t, clientID, clientSecret, baseURL+"/callback")
 
 	bin := buildProject(ctx, t, generator.Options{
 		Name:          "e2e",
@@ -82,28 +85,17 @@ func TestEndToEndOIDC(t *testing.T) {
 	// redirect to it instead of listening there, as a native client would.
 	const redirectURI = "http://127.0.0.1:53682/callback"
 	b := newBrowser(t, redirectURI)
-	handler, err := auth.NewAuthorizationCodeHandler(&auth.AuthorizationCodeHandlerConfig{
-		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{
-			Metadata: &oauthex.ClientRegistrationMetadata{
-				ClientName:              "e2e test client",
-				RedirectURIs:            []string{redirectURI},
-				GrantTypes:              []string{"authorization_code", "refresh_token"},
-				ResponseTypes:           []string{"code"},
-				TokenEndpointAuthMethod: "none",
-			},
-		},
-		AuthorizationCodeFetcher: b.authorize,
-		RequestRefreshToken:      true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 
-	// Connecting meets 401, which runs discovery, registration, the browser
-	// flow and the token request.
+	// Sign in. Connecting meets 401, which runs discovery, registration, the
+	// browser flow and the token request.
+	handler := newOAuthHandler(t, b, redirectURI)
 	session := connect(ctx, t, baseURL, &mcp.StreamableClientTransport{Endpoint: baseURL + "/mcp", OAuthHandler: handler})
 	checkWhoami(ctx, t, session)
 	session.Close()
+	// The upstream token was about to expire, so the call renewed it first.
+	if tap.refreshes.Load() == 0 {
+		t.Error("whoami used an upstream token about to expire without renewing it")
+	}
 
 	ts, err := handler.TokenSource(ctx)
 	if err != nil || ts == nil {
@@ -117,8 +109,8 @@ func TestEndToEndOIDC(t *testing.T) {
 		t.Fatal("the token response has no refresh token")
 	}
 
-	// Refresh: a new pair that works, as a client does when its access token
-	// expires.
+	// Refresh our tokens, as a client does when its access token expires:
+	// a new pair that works.
 	c := oauthClient(b.clientID(t), baseURL)
 	refreshed, err := c.TokenSource(ctx, &oauth2.Token{RefreshToken: first.RefreshToken}).Token()
 	if err != nil {
@@ -140,11 +132,73 @@ func TestEndToEndOIDC(t *testing.T) {
 	if _, err := c.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshed.RefreshToken}).Token(); err == nil {
 		t.Error("a revoked refresh token was accepted")
 	}
+
+	// Sign in again, then have the provider refuse to renew the upstream
+	// token: the tool says to sign in again, and the grant is over, so the
+	// client's next request is refused and it starts a new sign-in rather
+	// than failing on every call.
+	handler = newOAuthHandler(t, b, redirectURI)
+	session = connect(ctx, t, baseURL, &mcp.StreamableClientTransport{Endpoint: baseURL + "/mcp", OAuthHandler: handler})
+	tap.rejectRefresh.Store(true)
+	res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "whoami"})
+	if err != nil {
+		t.Fatalf("whoami: %v", err)
+	}
+	if text := toolText(res); !res.IsError || !strings.Contains(text, "sign") {
+		t.Errorf("whoami after the provider refused renewal = %q (tool error: %v), want an error asking to sign in again", text, res.IsError)
+	}
+	session.Close()
+	ts, err = handler.TokenSource(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := mcpStatus(ctx, t, baseURL, ended.AccessToken); status != http.StatusUnauthorized {
+		t.Errorf("/mcp after the upstream sign-in ended: %d, want 401", status)
+	}
+}
+
+// newOAuthHandler is the MCP client's OAuth side: dynamic registration as a
+// public native client, with b as the user.
+func newOAuthHandler(t *testing.T, b *browser, redirectURI string) *auth.AuthorizationCodeHandler {
+	t.Helper()
+	handler, err := auth.NewAuthorizationCodeHandler(&auth.AuthorizationCodeHandlerConfig{
+		DynamicClientRegistrationConfig: &auth.DynamicClientRegistrationConfig{
+			Metadata: &oauthex.ClientRegistrationMetadata{
+				ClientName:              "e2e test client",
+				RedirectURIs:            []string{redirectURI},
+				GrantTypes:              []string{"authorization_code", "refresh_token"},
+				ResponseTypes:           []string{"code"},
+				TokenEndpointAuthMethod: "none",
+			},
+		},
+		AuthorizationCodeFetcher: b.authorize,
+		RequestRefreshToken:      true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return handler
+}
+
+// toolText is the text content of a tool result.
+func toolText(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
 }
 
 // startOP starts zitadel's example OpenID provider on a free loopback port
-// with one confidential web client, and returns its issuer.
-func startOP(t *testing.T, clientID, clientSecret, redirectURI string) string {
+// with one confidential web client, and returns its issuer and the tap on
+// its token endpoint.
+func startOP(t *testing.T, clientID, clientSecret, redirectURI string) (string, *tokenTap) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -157,10 +211,61 @@ func startOP(t *testing.T, clientID, clientSecret, redirectURI string) string {
 		clientID: storage.WebClient(clientID, clientSecret, redirectURI),
 	}
 	st := storage.NewStorageWithClients(storage.NewUserStore(issuer), clients)
-	srv := &http.Server{Handler: exampleop.SetupServer(issuer, st, nil, false), ReadHeaderTimeout: 10 * time.Second}
+	tap := &tokenTap{next: exampleop.SetupServer(issuer, st, nil, false)}
+	srv := &http.Server{Handler: tap, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return issuer
+	return issuer, tap
+}
+
+// upstreamTokenLife is the lifetime the tap gives upstream access tokens:
+// less than the server's renewal margin, so every tool call renews the
+// upstream token through the refresh_token grant.
+const upstreamTokenLife = 30
+
+// tokenTap sits in front of the OP's token endpoint. It shortens the
+// lifetime of the tokens it hands out, counts refresh_token grants and can
+// refuse them, the way a provider does when the user revoked the app.
+type tokenTap struct {
+	next          http.Handler
+	refreshes     atomic.Int32
+	rejectRefresh atomic.Bool
+}
+
+func (tap *tokenTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/oauth/token" {
+		tap.next.ServeHTTP(w, r)
+		return
+	}
+	// Parsed here, the form stays on r for the OP.
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Get("grant_type") == "refresh_token" {
+		tap.refreshes.Add(1)
+		if tap.rejectRefresh.Load() {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"invalid_grant","error_description":"the user revoked the application"}`)
+			return
+		}
+	}
+	rec := httptest.NewRecorder()
+	tap.next.ServeHTTP(rec, r)
+	body := rec.Body.Bytes()
+	var resp map[string]any
+	if rec.Code == http.StatusOK && json.Unmarshal(body, &resp) == nil && resp["expires_in"] != nil {
+		resp["expires_in"] = upstreamTokenLife
+		body, _ = json.Marshal(resp)
+	}
+	for k, v := range rec.Header() {
+		if k != "Content-Length" {
+			w.Header()[k] = v
+		}
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(body)
 }
 
 // buildProject renders opts into a temporary directory and builds it. The
