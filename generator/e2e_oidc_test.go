@@ -67,7 +67,7 @@ func TestEndToEndOIDC(t *testing.T) {
 		Name:          "e2e",
 		Module:        "example.com/e2e",
 		Provider:      "oidc",
-		Store:         "memory",
+		Store:         "sqlite",
 		RedirectHosts: generator.DefaultRedirectHosts,
 	})
 	startServer(ctx, t, bin, baseURL, map[string]string{
