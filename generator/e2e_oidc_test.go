@@ -586,7 +586,7 @@ func pickForm(page string) (form, bool) {
 			case typ == "password":
 				f.values.Set(name, opPassword)
 				score += 10
-			case name == "username" || name == "login" || name == "email":
+			case name == "username" || name == "login" || name == "email" || name == "name":
 				f.values.Set(name, opUser)
 				score += 10
 			case typ == "checkbox" || typ == "radio":

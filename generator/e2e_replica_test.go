@@ -1,0 +1,413 @@
+package generator_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-oauth/mcp-oauth/generator"
+)
+
+// replicaRaceRounds is how many codes are sent to both replicas at once.
+const replicaRaceRounds = 1000
+
+// sharedStoreDSN returns the address of a real Redis or PostgreSQL server
+// for store, isolated for this test where the backend allows it. Outside CI a
+// missing server skips the test loudly; in CI it fails.
+func sharedStoreDSN(t *testing.T, store string) (envName, dsn string) {
+	t.Helper()
+	envName = map[string]string{"redis": "REDIS_URL", "postgres": "DATABASE_URL"}[store]
+	dsn = os.Getenv(envName)
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set: CI must start %s (eval \"$(bash .ci/services)\")", envName, store)
+		}
+		t.Skipf("SKIPPED: %s is not set, so the %s replica tests did not run; start the servers with eval \"$(bash .ci/services)\"", envName, store)
+	}
+	if store == "redis" {
+		// A key prefix of its own keeps this run apart from every other
+		// user of the same Redis.
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("%s: %v", envName, err)
+		}
+		q := u.Query()
+		q.Set("key_prefix", "replica-"+randomHex(t, 6)+":")
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
+	return envName, dsn
+}
+
+// replicaPair builds the project for store and starts two processes on one
+// store, as two replicas behind a load balancer would run: the same
+// BASE_URL (the public origin), the same ENCRYPTION_KEY, different ports.
+func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, urlB string) {
+	t.Helper()
+	envName, dsn := sharedStoreDSN(t, store)
+	bin := buildProject(ctx, t, generator.Options{
+		Name: "replica", Module: "example.com/replica", Provider: "github", Store: store,
+		RedirectHosts: generator.DefaultRedirectHosts,
+	})
+	portA, portB := freePort(t), freePort(t)
+	urlA = "http://127.0.0.1:" + strconv.Itoa(portA)
+	urlB = "http://127.0.0.1:" + strconv.Itoa(portB)
+	base = urlA
+	key := randomKey(t)
+	for _, port := range []int{portA, portB} {
+		startServer(ctx, t, bin, "http://127.0.0.1:"+strconv.Itoa(port), map[string]string{
+			"PORT":           strconv.Itoa(port),
+			"BASE_URL":       base,
+			"DEV_LOGIN":      "1",
+			"ENCRYPTION_KEY": key,
+			envName:          dsn,
+			"RATE_LIMIT":     "0",
+			"LOG_LEVEL":      "warn",
+		})
+	}
+	return base, urlA, urlB
+}
+
+// TestReplicas runs two replicas on one Redis or PostgreSQL: every step of a
+// sign-in may land on either one, and a code sent to both at once is
+// redeemed exactly once.
+func TestReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replica tests build and start generated servers")
+	}
+	for _, store := range []string{"redis", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			base, urlA, urlB := replicaPair(ctx, t, store)
+			c := newDevClient(ctx, t, urlA, base)
+
+			// Register and authorize on A, redeem the code on B.
+			code := c.authorize(ctx, t, urlA)
+			status, tokens := c.redeem(ctx, t, urlB, code)
+			if status != http.StatusOK {
+				t.Fatalf("redeeming on B a code issued by A: %d %v", status, tokens)
+			}
+			// A tool call on A with the token B minted.
+			session := connect(ctx, t, urlA, bearerTransport(ctx, urlA, tokens.AccessToken))
+			res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "whoami"})
+			if err != nil || res.IsError {
+				t.Fatalf("whoami on A: %v %v", err, toolText(res))
+			}
+			if !strings.Contains(toolText(res), devUser) {
+				t.Fatalf("whoami on A = %s, want the signed-in user %s", toolText(res), devUser)
+			}
+			session.Close()
+			// Refresh on B, then revoke on A: B must reject the token at once.
+			status, refreshed := c.refresh(ctx, t, urlB, tokens.RefreshToken)
+			if status != http.StatusOK {
+				t.Fatalf("refresh on B: %d %v", status, refreshed)
+			}
+			if got, _ := mcpStatus(ctx, t, urlB, refreshed.AccessToken); got != http.StatusOK {
+				t.Fatalf("B rejects the access token it minted by refresh: %d", got)
+			}
+			revoke(ctx, t, urlA, c.clientID, refreshed.RefreshToken, "refresh_token")
+			if got, challenge := mcpStatus(ctx, t, urlB, refreshed.AccessToken); got != http.StatusUnauthorized ||
+				!strings.Contains(challenge, `error="invalid_token"`) {
+				t.Fatalf("B after revocation on A: %d %q, want 401 invalid_token", got, challenge)
+			}
+			if status, body := c.refresh(ctx, t, urlB, refreshed.RefreshToken); status != http.StatusBadRequest || body.Error != "invalid_grant" {
+				t.Fatalf("refresh on B after revocation on A: %d %v, want 400 invalid_grant", status, body)
+			}
+
+			// The same code sent to A and B at once: exactly one succeeds.
+			wins := map[string]int{}
+			for round := range replicaRaceRounds {
+				code := c.authorize(ctx, t, urlA)
+				var wg sync.WaitGroup
+				var statuses [2]int
+				var bodies [2]tokenResponse
+				for i, target := range []string{urlA, urlB} {
+					wg.Go(func() { statuses[i], bodies[i] = c.redeem(ctx, t, target, code) })
+				}
+				wg.Wait()
+				ok := 0
+				for i := range statuses {
+					switch {
+					case statuses[i] == http.StatusOK:
+						ok++
+					case statuses[i] == http.StatusBadRequest && bodies[i].Error == "invalid_grant":
+					default:
+						t.Fatalf("round %d: replica %d answered %d %v", round, i, statuses[i], bodies[i])
+					}
+				}
+				if ok != 1 {
+					t.Fatalf("round %d: %d replicas redeemed the same code, want exactly 1 (%v)", round, ok, statuses)
+				}
+				if statuses[0] == http.StatusOK {
+					wins["A"]++
+				} else {
+					wins["B"]++
+				}
+			}
+			t.Logf("%d codes sent to both replicas at once: each redeemed exactly once (winners %v)", replicaRaceRounds, wins)
+		})
+	}
+}
+
+// TestStoreRestart stops the store under a running server and starts it
+// again: while it is down the server answers 503 (never invalid_grant or
+// invalid_token, which would make clients throw away good credentials), and
+// after it is back every grant issued before works again.
+func TestStoreRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restart tests build and start generated servers")
+	}
+	for _, store := range []string{"redis", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			base, urlA, urlB := replicaPair(ctx, t, store)
+			c := newDevClient(ctx, t, urlA, base)
+
+			var grants []tokenResponse
+			for range 5 {
+				status, tokens := c.redeem(ctx, t, urlB, c.authorize(ctx, t, urlA))
+				if status != http.StatusOK {
+					t.Fatalf("redeem: %d %v", status, tokens)
+				}
+				grants = append(grants, tokens)
+			}
+
+			// Flows keep running against both replicas while the store goes
+			// away and comes back; no answer may tell a client its
+			// credentials are bad.
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			seen := map[int]int{}
+			for _, target := range []string{urlA, urlB} {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						for _, g := range grants {
+							status, _ := mcpStatus(ctx, t, target, g.AccessToken)
+							mu.Lock()
+							seen[status]++
+							mu.Unlock()
+						}
+						time.Sleep(20 * time.Millisecond)
+					}
+				})
+			}
+
+			services(t, "stop", store)
+			waitStatus(ctx, t, urlA+"/readyz", http.StatusServiceUnavailable)
+			if status, body := c.refresh(ctx, t, urlB, grants[0].RefreshToken); status != http.StatusServiceUnavailable || body.Error != "temporarily_unavailable" {
+				t.Errorf("refresh while %s is down: %d %v, want 503 temporarily_unavailable", store, status, body)
+			}
+			if status, body := c.redeem(ctx, t, urlA, "mcp_code_not-a-real-code"); status != http.StatusServiceUnavailable || body.Error != "temporarily_unavailable" {
+				t.Errorf("token request while %s is down: %d %v, want 503 temporarily_unavailable", store, status, body)
+			}
+			if status, _ := mcpStatus(ctx, t, urlA, grants[1].AccessToken); status != http.StatusServiceUnavailable {
+				t.Errorf("MCP request while %s is down: %d, want 503", store, status)
+			}
+
+			services(t, "start", store)
+			waitStatus(ctx, t, urlA+"/readyz", http.StatusOK)
+			waitStatus(ctx, t, urlB+"/readyz", http.StatusOK)
+			close(stop)
+			wg.Wait()
+
+			for status, n := range seen {
+				if status != http.StatusOK && status != http.StatusServiceUnavailable {
+					t.Errorf("during the restart %d MCP requests got %d; only 200 and 503 are acceptable", n, status)
+				}
+			}
+			if seen[http.StatusServiceUnavailable] == 0 {
+				t.Errorf("no MCP request saw the outage (%v): the store was not really down", seen)
+			}
+			t.Logf("MCP answers while %s restarted: %v", store, seen)
+			for i, g := range grants {
+				if status, _ := mcpStatus(ctx, t, urlB, g.AccessToken); status != http.StatusOK {
+					t.Errorf("grant %d: access token rejected after the restart: %d", i, status)
+				}
+				if status, body := c.refresh(ctx, t, urlA, g.RefreshToken); status != http.StatusOK {
+					t.Errorf("grant %d: refresh after the restart: %d %v", i, status, body)
+				}
+			}
+		})
+	}
+}
+
+// services runs .ci/services to stop or start a store server in place.
+func services(t *testing.T, verb, store string) {
+	t.Helper()
+	args := []string{"../.ci/services"}
+	if verb == "stop" {
+		args = append(args, "stop", store)
+	}
+	cmd := exec.Command("bash", args...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "true" && verb == "stop" {
+			t.Skipf("SKIPPED: cannot stop %s here (%v): %s", store, err, out)
+		}
+		t.Fatalf("services %s %s: %v\n%s", verb, store, err, out)
+	}
+}
+
+func waitStatus(ctx context.Context, t *testing.T, u string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	last := 0
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if last = resp.StatusCode; last == want {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: still %d after 60s, want %d", u, last, want)
+}
+
+// devUser is the name the browser types into the DEV_LOGIN form.
+const devUser = opUser
+
+// devClient is a public MCP client driven by hand, so that each request can
+// be sent to the replica of the test's choosing.
+type devClient struct {
+	base        string
+	clientID    string
+	redirectURI string
+	browser     *browser
+	verifiers   sync.Map // code → PKCE verifier
+}
+
+func newDevClient(ctx context.Context, t *testing.T, registerAt, base string) *devClient {
+	t.Helper()
+	redirectURI := "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/callback"
+	body, _ := json.Marshal(map[string]any{
+		"client_name":                "replica test",
+		"redirect_uris":              []string{redirectURI},
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code"},
+		"token_endpoint_auth_method": "none",
+	})
+	resp, err := http.Post(registerAt+"/register", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || resp.StatusCode != http.StatusCreated || reg.ClientID == "" {
+		t.Fatalf("register: %s %v", resp.Status, err)
+	}
+	return &devClient{base: base, clientID: reg.ClientID, redirectURI: redirectURI, browser: newBrowser(t, redirectURI)}
+}
+
+// authorize runs a sign-in with PKCE at the replica at target and returns
+// the code.
+func (c *devClient) authorize(ctx context.Context, t *testing.T, target string) string {
+	t.Helper()
+	verifier := randomHex(t, 32)
+	sum := sha256.Sum256([]byte(verifier))
+	state := randomHex(t, 8)
+	q := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {c.clientID},
+		"redirect_uri":          {c.redirectURI},
+		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
+		"code_challenge_method": {"S256"},
+		"state":                 {state},
+		"resource":              {c.base + "/mcp"},
+		"scope":                 {"mcp"},
+	}
+	res, err := c.browser.authorize(ctx, &auth.AuthorizationArgs{URL: target + "/authorize?" + q.Encode()})
+	if err != nil {
+		t.Fatalf("authorize: %v", err)
+	}
+	if res.State != state || res.Iss != c.base || res.Code == "" {
+		t.Fatalf("authorization response: code %q state %q iss %q; want state %q and iss %q", res.Code, res.State, res.Iss, state, c.base)
+	}
+	c.verifiers.Store(res.Code, verifier)
+	return res.Code
+}
+
+// tokenResponse is a token endpoint answer, success or error.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	Error        string `json:"error"`
+	Description  string `json:"error_description"`
+}
+
+func (c *devClient) redeem(ctx context.Context, t *testing.T, target, code string) (int, tokenResponse) {
+	verifier, _ := c.verifiers.Load(code)
+	v, _ := verifier.(string)
+	if v == "" {
+		v = randomHex(t, 32)
+	}
+	return c.token(ctx, t, target, url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"redirect_uri":  {c.redirectURI},
+		"code_verifier": {v},
+		"resource":      {c.base + "/mcp"},
+	})
+}
+
+func (c *devClient) refresh(ctx context.Context, t *testing.T, target, refreshToken string) (int, tokenResponse) {
+	return c.token(ctx, t, target, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}})
+}
+
+func (c *devClient) token(ctx context.Context, t *testing.T, target string, form url.Values) (int, tokenResponse) {
+	form.Set("client_id", c.clientID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target+"/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Error(err)
+		return 0, tokenResponse{}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Errorf("POST %s/token: %v", target, err)
+		return 0, tokenResponse{}
+	}
+	defer resp.Body.Close()
+	var out tokenResponse
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		out.Description = fmt.Sprintf("not JSON: %q", raw)
+	}
+	return resp.StatusCode, out
+}
+
+func randomHex(t *testing.T, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
