@@ -22,8 +22,12 @@ import (
 //     from theirs) follows theirs: added, bumped or dropped. A version the
 //     user changed while the generator kept its own is the user's choice and
 //     stays; when both changed it, the higher version wins, as minimal
-//     version selection would pick it anyway. A dropped requirement whose
-//     version the user changed is the user's now and stays.
+//     version selection would pick it anyway.
+//   - A requirement the generator dropped stays if the user made it theirs:
+//     changed its version or its indirect mark, or imports one of its
+//     packages (imports lists the import paths of the user's Go files).
+//     Then the generator's former indirect requirements stay too, since the
+//     kept module may need them; `go mod tidy` trims what is unused.
 //   - A requirement only ours has (not in base) is the user's and stays.
 //   - The module path, go and toolchain directives follow theirs unless the
 //     user changed them since base. If both changed the module path, theirs
@@ -35,27 +39,28 @@ import (
 // base is the go.mod the generator wrote last time; nil means unknown, and
 // then every requirement of ours that theirs lacks is kept. The user's
 // comments and block layout are kept. The result is formatted by
-// [modfile.Format].
-func MergeGoMod(base, ours, theirs []byte) ([]byte, error) {
+// [modfile.Format]; keptDropped lists the module paths the generator dropped
+// that the result keeps for the user (not the indirect ones kept with them).
+func MergeGoMod(base, ours, theirs []byte, imports []string) (merged []byte, keptDropped []string, err error) {
 	tf, err := modfile.Parse("go.mod (new render)", theirs, nil)
 	if err != nil {
-		return nil, fmt.Errorf("parsing rendered go.mod: %w", err)
+		return nil, nil, fmt.Errorf("parsing rendered go.mod: %w", err)
 	}
 	of, err := modfile.Parse("go.mod", ours, nil)
 	if err != nil {
-		return nil, fmt.Errorf("parsing go.mod: %w", err)
+		return nil, nil, fmt.Errorf("parsing go.mod: %w", err)
 	}
 	var bf *modfile.File
 	if base != nil {
 		if bf, err = modfile.Parse(BaseDir+"/go.mod", base, nil); err != nil {
-			return nil, fmt.Errorf("parsing %s/go.mod: %w", BaseDir, err)
+			return nil, nil, fmt.Errorf("parsing %s/go.mod: %w", BaseDir, err)
 		}
 	}
 
 	// Module path.
 	if path := pick3(modulePath(bf), modulePath(of), modulePath(tf), bf != nil, takeTheirs); path != modulePath(of) {
 		if err := of.AddModuleStmt(path); err != nil {
-			return nil, fmt.Errorf("go.mod: setting module path: %w", err)
+			return nil, nil, fmt.Errorf("go.mod: setting module path: %w", err)
 		}
 	}
 
@@ -64,20 +69,20 @@ func MergeGoMod(base, ours, theirs []byte) ([]byte, error) {
 		if v == "" {
 			of.DropGoStmt()
 		} else if err := of.AddGoStmt(v); err != nil {
-			return nil, fmt.Errorf("go.mod: setting go %s: %w", v, err)
+			return nil, nil, fmt.Errorf("go.mod: setting go %s: %w", v, err)
 		}
 	}
 	if v := pick3(toolchain(bf), toolchain(of), toolchain(tf), bf != nil, newerToolchain); v != toolchain(of) {
 		if v == "" {
 			of.DropToolchainStmt()
 		} else if err := of.AddToolchainStmt(v); err != nil {
-			return nil, fmt.Errorf("go.mod: setting toolchain %s: %w", v, err)
+			return nil, nil, fmt.Errorf("go.mod: setting toolchain %s: %w", v, err)
 		}
 	}
 
 	// Requirements.
 	baseReq, theirReq := requireMap(bf), requireMap(tf)
-	var req []*modfile.Require
+	var req, droppedIndirect []*modfile.Require
 	seen := map[string]bool{}
 	for _, r := range of.Require {
 		if seen[r.Mod.Path] {
@@ -89,12 +94,22 @@ func MergeGoMod(base, ours, theirs []byte) ([]byte, error) {
 		switch {
 		case inTheirs:
 			req = append(req, mergeRequire(b, r, t, inBase))
-		case inBase && r.Mod.Version == b.Mod.Version:
-			// The generator dropped it and the user did not touch its
-			// version: the user's code does not depend on this version.
-		default:
+		case !inBase:
+			req = append(req, r) // the user's own
+		case imported(imports, r.Mod.Path):
+			// Dropped by the generator, but the user's code imports it.
+			req = append(req, &modfile.Require{Mod: r.Mod})
+			keptDropped = append(keptDropped, r.Mod.Path)
+		case r.Mod.Version != b.Mod.Version || r.Indirect != b.Indirect:
+			// Dropped by the generator, but the user changed it: theirs now.
 			req = append(req, r)
+			keptDropped = append(keptDropped, r.Mod.Path)
+		case r.Indirect:
+			droppedIndirect = append(droppedIndirect, r)
 		}
+	}
+	if len(keptDropped) > 0 {
+		req = append(req, droppedIndirect...)
 	}
 	for _, t := range tf.Require {
 		if !seen[t.Mod.Path] {
@@ -110,7 +125,7 @@ func MergeGoMod(base, ours, theirs []byte) ([]byte, error) {
 		if b, ok := baseRepl[key]; ok && b.New == r.New {
 			if _, keep := theirRepl[key]; !keep {
 				if err := of.DropReplace(r.Old.Path, r.Old.Version); err != nil {
-					return nil, fmt.Errorf("go.mod: dropping replace %s: %w", r.Old.Path, err)
+					return nil, nil, fmt.Errorf("go.mod: dropping replace %s: %w", r.Old.Path, err)
 				}
 			}
 		}
@@ -121,12 +136,13 @@ func MergeGoMod(base, ours, theirs []byte) ([]byte, error) {
 			continue // unchanged by the generator: the user's line, if any, stands
 		}
 		if err := of.AddReplace(t.Old.Path, t.Old.Version, t.New.Path, t.New.Version); err != nil {
-			return nil, fmt.Errorf("go.mod: setting replace %s: %w", t.Old.Path, err)
+			return nil, nil, fmt.Errorf("go.mod: setting replace %s: %w", t.Old.Path, err)
 		}
 	}
 
 	of.Cleanup()
-	return modfile.Format(of.Syntax), nil
+	slices.Sort(keptDropped)
+	return modfile.Format(of.Syntax), keptDropped, nil
 }
 
 // mergeRequire merges one requirement present in theirs and ours.
@@ -162,6 +178,16 @@ func pick3(base, ours, theirs string, hasBase bool, resolve func(ours, theirs st
 	default:
 		return resolve(ours, theirs)
 	}
+}
+
+// imported reports whether any import path is a package of module mod.
+func imported(imports []string, mod string) bool {
+	for _, p := range imports {
+		if p == mod || strings.HasPrefix(p, mod+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func takeTheirs(_, theirs string) string { return theirs }
@@ -255,14 +281,16 @@ type goSumLine struct {
 // MergeGoSum brings go.sum in line after a regeneration as a three-way merge
 // of line sets: every line of the new render, plus the lines the user's
 // go.sum gained since base (checksums of modules the user added, or of
-// versions they upgraded to), plus any line of ours for a module version
-// that the merged go.mod requires. Lines the generator had written and no
-// longer renders go (the old store's dependencies). base nil keeps every
-// line of ours. The result is sorted as the go command sorts it.
+// versions they upgraded to). Lines the generator had written and no longer
+// renders go (the old store's dependencies), unless keepDropped says the
+// merged go.mod still requires modules the generator dropped (see
+// [MergeGoMod]): then every line of ours stays, as those modules' own
+// dependency graph needs them. base nil keeps every line of ours too. The
+// result is sorted as the go command sorts it.
 //
 // Extra lines are harmless to the go command and missing ones break the
 // build, so when in doubt a line is kept.
-func MergeGoSum(base, ours, theirs, mergedGoMod []byte) ([]byte, error) {
+func MergeGoSum(base, ours, theirs []byte, keepDropped bool) ([]byte, error) {
 	tl, err := parseGoSum("go.sum (new render)", theirs)
 	if err != nil {
 		return nil, err
@@ -277,14 +305,6 @@ func MergeGoSum(base, ours, theirs, mergedGoMod []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	mf, err := modfile.ParseLax("go.mod", mergedGoMod, nil)
-	if err != nil {
-		return nil, fmt.Errorf("parsing merged go.mod: %w", err)
-	}
-	required := map[module.Version]bool{}
-	for _, r := range mf.Require {
-		required[r.Mod] = true
-	}
 
 	inBase := map[goSumLine]bool{}
 	for _, l := range bl {
@@ -295,9 +315,7 @@ func MergeGoSum(base, ours, theirs, mergedGoMod []byte) ([]byte, error) {
 		set[l] = true
 	}
 	for _, l := range ol {
-		v := l.mod
-		v.Version = strings.TrimSuffix(v.Version, "/go.mod")
-		if base == nil || !inBase[l] || required[v] {
+		if base == nil || keepDropped || !inBase[l] {
 			set[l] = true
 		}
 	}

@@ -62,7 +62,7 @@ func requires(t *testing.T, gomod []byte) []string {
 func TestMergeGoModStoreSwitchKeepsUserRequirement(t *testing.T) {
 	ours := strings.Replace(sqliteGoMod, "\tmodernc.org/sqlite v1.62.0\n",
 		"\tmodernc.org/sqlite v1.62.0\n\t// uuid for request ids\n\tgithub.com/google/uuid v1.6.0\n", 1)
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod))
+	got, _, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{
 		"github.com/modelcontextprotocol/go-sdk v1.8.0",
@@ -76,7 +76,7 @@ func TestMergeGoModStoreSwitchKeepsUserRequirement(t *testing.T) {
 	assert.NotContains(t, string(got), "modernc.org")
 
 	// Merging the result again against the new render changes nothing.
-	again, err := MergeGoMod([]byte(redisGoMod), got, []byte(redisGoMod))
+	again, _, err := MergeGoMod([]byte(redisGoMod), got, []byte(redisGoMod), nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(got), string(again))
 }
@@ -99,7 +99,7 @@ func TestMergeGoModVersions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MergeGoMod([]byte(withVersion(tt.base)), []byte(withVersion(tt.ours)), []byte(withVersion(tt.theirs)))
+			got, _, err := MergeGoMod([]byte(withVersion(tt.base)), []byte(withVersion(tt.ours)), []byte(withVersion(tt.theirs)), nil)
 			require.NoError(t, err)
 			assert.Contains(t, requires(t, got), path+" "+tt.want)
 		})
@@ -110,18 +110,48 @@ func TestMergeGoModDroppedRequirement(t *testing.T) {
 	// The generator drops sqlite. The user had bumped sqlite's libc
 	// themselves: that line is theirs now and stays; sqlite itself goes.
 	ours := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0", "modernc.org/libc v1.67.0", 1)
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod))
+	got, kept, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
 	require.NoError(t, err)
 	reqs := requires(t, got)
 	assert.Contains(t, reqs, "modernc.org/libc v1.67.0 // indirect")
 	assert.NotContains(t, reqs, "modernc.org/sqlite v1.62.0")
+	assert.Equal(t, []string{"modernc.org/libc"}, kept)
+}
+
+func TestMergeGoModKeepsDroppedModuleTheUserImports(t *testing.T) {
+	// sqlite pulled in libc indirectly; the user's code imports libc
+	// directly without go.mod saying so. Switching to redis must not
+	// drop it, nor the generator's other former indirect requirements
+	// that libc may need.
+	got, kept, err := MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(redisGoMod),
+		[]string{"context", "modernc.org/libc/sys/types"})
+	require.NoError(t, err)
+	reqs := requires(t, got)
+	assert.Contains(t, reqs, "modernc.org/libc v1.66.0", "kept, and direct now")
+	assert.NotContains(t, reqs, "modernc.org/sqlite v1.62.0", "a direct requirement the user does not import still goes")
+	assert.Equal(t, []string{"modernc.org/libc"}, kept)
+
+	// Nothing of the old store imported: nothing kept.
+	got, kept, err = MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(redisGoMod), []string{"github.com/google/uuid"})
+	require.NoError(t, err)
+	assert.Empty(t, kept)
+	assert.NotContains(t, string(got), "modernc.org")
+}
+
+func TestMergeGoModKeepsDroppedModuleTheUserMadeDirect(t *testing.T) {
+	// go mod tidy removed the indirect mark because the user imports it.
+	ours := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
+	got, kept, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
+	require.NoError(t, err)
+	assert.Contains(t, requires(t, got), "modernc.org/libc v1.66.0")
+	assert.Equal(t, []string{"modernc.org/libc"}, kept)
 }
 
 func TestMergeGoModRestoresRemovedGeneratorRequirement(t *testing.T) {
 	// Generated code imports the generator's requirements: a requirement
 	// the user deleted comes back, or the project would not build.
 	ours := strings.Replace(sqliteGoMod, "\tgolang.org/x/oauth2 v0.38.0\n", "", 1)
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod))
+	got, _, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "golang.org/x/oauth2 v0.38.0")
 }
@@ -130,13 +160,13 @@ func TestMergeGoModIndirect(t *testing.T) {
 	// The user now imports jsonschema-go directly (go mod tidy dropped the
 	// indirect mark): the mark stays off while the generator keeps it.
 	ours := strings.Replace(sqliteGoMod, "github.com/google/jsonschema-go v0.3.0 // indirect", "github.com/google/jsonschema-go v0.3.0", 1)
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod))
+	got, _, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "github.com/google/jsonschema-go v0.3.0")
 
 	// The generator now requires a module directly that was indirect.
 	theirs := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
-	got, err = MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(theirs))
+	got, _, err = MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(theirs), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "modernc.org/libc v1.66.0")
 }
@@ -160,7 +190,7 @@ func TestMergeGoModDirectives(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MergeGoMod([]byte(set(tt.base[0], tt.base[1])), []byte(set(tt.ours[0], tt.ours[1])), []byte(set(tt.theirs[0], tt.theirs[1])))
+			got, _, err := MergeGoMod([]byte(set(tt.base[0], tt.base[1])), []byte(set(tt.ours[0], tt.ours[1])), []byte(set(tt.theirs[0], tt.theirs[1])), nil)
 			require.NoError(t, err)
 			f, err := modfile.Parse("go.mod", got, nil)
 			require.NoError(t, err)
@@ -180,7 +210,7 @@ exclude golang.org/x/net v0.1.0
 
 tool golang.org/x/tools/cmd/stringer
 `
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod))
+	got, _, err := MergeGoMod([]byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
 	require.NoError(t, err)
 	for _, line := range []string{
 		"toolchain go1.26.8",
@@ -195,16 +225,16 @@ tool golang.org/x/tools/cmd/stringer
 func TestMergeGoModGeneratorReplace(t *testing.T) {
 	const repl = "\nreplace example.com/fork => example.com/fork v1.0.1\n"
 	// Added by the generator.
-	got, err := MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(sqliteGoMod+repl))
+	got, _, err := MergeGoMod([]byte(sqliteGoMod), []byte(sqliteGoMod), []byte(sqliteGoMod+repl), nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "replace example.com/fork => example.com/fork v1.0.1")
 	// Dropped by the generator.
-	got, err = MergeGoMod([]byte(sqliteGoMod+repl), []byte(sqliteGoMod+repl), []byte(sqliteGoMod))
+	got, _, err = MergeGoMod([]byte(sqliteGoMod+repl), []byte(sqliteGoMod+repl), []byte(sqliteGoMod), nil)
 	require.NoError(t, err)
 	assert.NotContains(t, string(got), "replace")
 	// Dropped by the generator, but the user had pointed it elsewhere.
 	userRepl := "\nreplace example.com/fork => ../fork\n"
-	got, err = MergeGoMod([]byte(sqliteGoMod+repl), []byte(sqliteGoMod+userRepl), []byte(sqliteGoMod))
+	got, _, err = MergeGoMod([]byte(sqliteGoMod+repl), []byte(sqliteGoMod+userRepl), []byte(sqliteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "replace example.com/fork => ../fork")
 }
@@ -212,7 +242,7 @@ func TestMergeGoModGeneratorReplace(t *testing.T) {
 func TestMergeGoModWithoutBase(t *testing.T) {
 	ours := strings.Replace(sqliteGoMod, "\tmodernc.org/sqlite v1.62.0\n", "\tmodernc.org/sqlite v1.62.0\n\tgithub.com/google/uuid v1.6.0\n", 1)
 	ours = strings.Replace(ours, "golang.org/x/oauth2 v0.38.0", "golang.org/x/oauth2 v0.39.0", 1)
-	got, err := MergeGoMod(nil, []byte(ours), []byte(redisGoMod))
+	got, _, err := MergeGoMod(nil, []byte(ours), []byte(redisGoMod), nil)
 	require.NoError(t, err)
 	reqs := requires(t, got)
 	assert.Contains(t, reqs, "github.com/google/uuid v1.6.0")
@@ -221,11 +251,11 @@ func TestMergeGoModWithoutBase(t *testing.T) {
 }
 
 func TestMergeGoModErrorsNameTheFile(t *testing.T) {
-	_, err := MergeGoMod([]byte(sqliteGoMod), []byte("module example.com/srv\n\nrequire (\n\tbroken\n)\n"), []byte(redisGoMod))
+	_, _, err := MergeGoMod([]byte(sqliteGoMod), []byte("module example.com/srv\n\nrequire (\n\tbroken\n)\n"), []byte(redisGoMod), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go.mod:4")
 
-	_, err = MergeGoMod([]byte("nonsense here\n"), []byte(sqliteGoMod), []byte(redisGoMod))
+	_, _, err = MergeGoMod([]byte("nonsense here\n"), []byte(sqliteGoMod), []byte(redisGoMod), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), BaseDir+"/go.mod")
 }
@@ -244,26 +274,25 @@ func TestMergeGoSum(t *testing.T) {
 	// The user added uuid, which pulled a newer x/sys.
 	ours := sumUUID + sumSDK + sumSqlite + sumSysGenVer + sumSysNewer
 	theirs := sumRedis + sumSDK + sumSysGenVer
-	gomod := "module example.com/srv\n\nrequire github.com/google/uuid v1.6.0\n"
-	got, err := MergeGoSum([]byte(base), []byte(ours), []byte(theirs), []byte(gomod))
+	got, err := MergeGoSum([]byte(base), []byte(ours), []byte(theirs), false)
 	require.NoError(t, err)
 	want := sumUUID + sumSDK + sumRedis + sumSysGenVer + sumSysNewer
 	assert.Equal(t, sortedSum(want), string(got))
 	assert.NotContains(t, string(got), "modernc.org/sqlite", "the old store's checksums go")
 }
 
-func TestMergeGoSumKeepsChecksumsOfRequiredModules(t *testing.T) {
-	// sqlite was the generator's and is dropped by the new render, but the
-	// merged go.mod still requires it (the user kept it): its checksums stay.
-	base := sumSDK + sumSqlite
-	gomod := "module example.com/srv\n\nrequire modernc.org/sqlite v1.62.0\n"
-	got, err := MergeGoSum([]byte(base), []byte(base), []byte(sumSDK+sumRedis), []byte(gomod))
+func TestMergeGoSumKeepDropped(t *testing.T) {
+	// The merged go.mod still requires modules the generator dropped (the
+	// user's code imports one): every line of ours stays, since those
+	// modules' dependency graph needs them.
+	base := sumSDK + sumSqlite + sumSysGenVer
+	got, err := MergeGoSum([]byte(base), []byte(base), []byte(sumSDK+sumRedis), true)
 	require.NoError(t, err)
-	assert.Contains(t, string(got), sumSqlite)
+	assert.Equal(t, sortedSum(sumSDK+sumRedis+sumSqlite+sumSysGenVer), string(got))
 }
 
 func TestMergeGoSumWithoutBaseKeepsEverything(t *testing.T) {
-	got, err := MergeGoSum(nil, []byte(sumSqlite+sumUUID), []byte(sumSDK), []byte("module m\n"))
+	got, err := MergeGoSum(nil, []byte(sumSqlite+sumUUID), []byte(sumSDK), false)
 	require.NoError(t, err)
 	assert.Equal(t, sortedSum(sumUUID+sumSDK+sumSqlite), string(got))
 }
@@ -272,13 +301,13 @@ func TestMergeGoSumOrderIsTheGoCommands(t *testing.T) {
 	// Semver order, not string order: v0.9.0 before v0.10.0, and a
 	// version's /go.mod line right after its own line.
 	in := "a.example/m v0.10.0 h1:b=\na.example/m v0.9.0/go.mod h1:c=\na.example/m v0.9.0 h1:a=\n"
-	got, err := MergeGoSum(nil, nil, []byte(in), []byte("module m\n"))
+	got, err := MergeGoSum(nil, nil, []byte(in), false)
 	require.NoError(t, err)
 	assert.Equal(t, "a.example/m v0.9.0 h1:a=\na.example/m v0.9.0/go.mod h1:c=\na.example/m v0.10.0 h1:b=\n", string(got))
 }
 
 func TestMergeGoSumMalformed(t *testing.T) {
-	_, err := MergeGoSum(nil, []byte(sumSDK+"garbage\n"), []byte(sumSDK), []byte("module m\n"))
+	_, err := MergeGoSum(nil, []byte(sumSDK+"garbage\n"), []byte(sumSDK), false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go.sum:3")
 }

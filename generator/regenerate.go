@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -183,6 +187,9 @@ func PlanRegeneration(dir string, rendered map[string][]byte, opts PlanOptions) 
 	}
 
 	pl := &planner{dir: dir, rendered: rendered, opts: opts, old: old, next: NewManifest(opts.GeneratorVersion)}
+	if pl.imports, err = userImports(dir, rendered, old); err != nil {
+		return nil, err
+	}
 	paths := slices.Sorted(func(yield func(string) bool) {
 		for p := range rendered {
 			if !yield(p) {
@@ -242,7 +249,12 @@ type planner struct {
 	old      *Manifest
 	next     *Manifest
 	changes  []FileChange
-	goMod    []byte // go.mod as it will be, for the go.sum merge
+	// imports are the import paths of the user's Go files, so that go.mod
+	// keeps the modules they need.
+	imports []string
+	// keepDropped: the merged go.mod still requires modules the generator
+	// dropped, so go.sum keeps their checksums.
+	keepDropped bool
 }
 
 // read returns the current content of p, and whether it exists.
@@ -299,9 +311,6 @@ func (pl *planner) planFile(p string) (FileChange, error) {
 			}
 			return c, nil
 		}
-		if p == "go.mod" {
-			pl.goMod = theirs
-		}
 		record(theirs)
 		return c, nil
 	}
@@ -312,12 +321,16 @@ func (pl *planner) planFile(p string) (FileChange, error) {
 		if err != nil {
 			return FileChange{}, err
 		}
-		merged, err := MergeGoMod(base, cur, theirs)
+		merged, kept, err := MergeGoMod(base, cur, theirs, pl.imports)
 		if err != nil {
 			return FileChange{}, err
 		}
-		pl.goMod = merged
+		pl.keepDropped = len(kept) > 0
 		c.setMerged(merged)
+		if len(kept) > 0 {
+			c.Note = fmt.Sprintf("kept %s, no longer required by the generator but by your code (with the generator's former indirect requirements; `go mod tidy` trims what is unused)",
+				strings.Join(kept, ", "))
+		}
 		record(merged)
 
 	case p == "go.sum":
@@ -325,11 +338,7 @@ func (pl *planner) planFile(p string) (FileChange, error) {
 		if err != nil {
 			return FileChange{}, err
 		}
-		goMod := pl.goMod
-		if goMod == nil {
-			goMod = pl.rendered["go.mod"]
-		}
-		merged, err := MergeGoSum(base, cur, theirs, goMod)
+		merged, err := MergeGoSum(base, cur, theirs, pl.keepDropped)
 		if err != nil {
 			return FileChange{}, err
 		}
@@ -393,6 +402,68 @@ func (pl *planner) planFile(p string) (FileChange, error) {
 		}
 	}
 	return c, nil
+}
+
+// userImports returns the import paths of the Go files regeneration leaves
+// to the user: every .go file of the project (nested modules, vendor,
+// testdata and hidden directories aside) except those the new render owns
+// and the unmodified stale ones that are about to be removed.
+func userImports(dir string, rendered map[string][]byte, old *Manifest) ([]string, error) {
+	seen := map[string]bool{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("reading the project: %w", err)
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == "." {
+				return nil
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor" {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+				return filepath.SkipDir // a module of its own
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".go") || !d.Type().IsRegular() {
+			return nil
+		}
+		content, isRendered := rendered[rel]
+		if isRendered && OwnerOf(rel, content) == OwnerGenerator {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", rel, err)
+		}
+		if e, tracked := old.Files[rel]; tracked && !isRendered && Hash(src) == e.SHA256 {
+			return nil // stale and unmodified: removed by this regeneration
+		}
+		// A file that does not parse contributes the imports read before
+		// the error, if any; the compiler will have its say about the rest.
+		f, _ := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
+		if f == nil {
+			return nil
+		}
+		for _, spec := range f.Imports {
+			if path, err := strconv.Unquote(spec.Path.Value); err == nil {
+				seen[path] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }
 
 func by(version string) string {

@@ -526,3 +526,43 @@ func TestWriteNewOfACopiedProject(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, m.Files, len(v1))
 }
+
+func TestRegenerateKeepsModulesTheUserImports(t *testing.T) {
+	// The user's code imports libc, which only the SQLite store required.
+	dir := newProject(t, v1)
+	writeFile(t, dir, "mine.go", "package main\n\nimport _ \"modernc.org/libc\"\n")
+	p := plan(t, dir, v2, false)
+	require.NoError(t, p.Apply(dir))
+	gomod := readFile(t, dir, "go.mod")
+	assert.Contains(t, gomod, "\tmodernc.org/libc v1.66.0\n")
+	assert.NotContains(t, gomod, "modernc.org/sqlite")
+	assert.Contains(t, readFile(t, dir, "go.sum"), sumSqlite, "checksums stay while go.mod keeps dropped modules")
+	assert.Contains(t, p.Summary(true), "merged go.mod: kept modernc.org/libc, no longer required by the generator but by your code")
+	assert.Empty(t, plan(t, dir, v2, false).Pending())
+}
+
+func TestUserImports(t *testing.T) {
+	files := with(v1,
+		"internal/store/sqlite.gen.go", gen("package store\n\nimport _ \"modernc.org/sqlite\"\n"),
+		"internal/old/old.gen.go", gen("package old\n\nimport _ \"example.com/removed\"\n"),
+		"internal/kept/kept.gen.go", gen("package kept\n\nimport _ \"example.com/kept\"\n"),
+	)
+	dir := newProject(t, files)
+	writeFile(t, dir, "internal/kept/kept.gen.go", gen("package kept\n\nimport _ \"example.com/kept\"\n// edited\n"))
+	writeFile(t, dir, "tools.go", "package main\n\nimport (\n\t\"fmt\"\n\tu \"github.com/google/uuid\"\n)\n")
+	writeFile(t, dir, "broken.go", "package main\n\nimport \"example.com/partial\"\nfunc {\n")
+	for _, d := range []string{"testdata", ".hidden", "nested"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
+		writeFile(t, dir, d+"/x.go", "package x\n\nimport _ \"example.com/"+d+"\"\n")
+	}
+	writeFile(t, dir, "nested/go.mod", "module example.com/nested\n")
+
+	// The render keeps sqlite.gen.go (generator-owned: its imports are the
+	// generator's) and drops old.gen.go (unmodified: removed) and
+	// kept.gen.go (edited: kept, so its imports count).
+	m, err := ReadManifest(dir)
+	require.NoError(t, err)
+	got, err := userImports(dir, bytesMap(v1), m)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"example.com/kept", "example.com/partial", "fmt", "github.com/google/uuid"}, got)
+}
