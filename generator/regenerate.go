@@ -190,13 +190,7 @@ func PlanRegeneration(dir string, rendered map[string][]byte, opts PlanOptions) 
 	if pl.imports, err = userImports(dir, rendered, old); err != nil {
 		return nil, err
 	}
-	paths := slices.Sorted(func(yield func(string) bool) {
-		for p := range rendered {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	paths := slices.Sorted(maps.Keys(rendered))
 	// go.mod first: go.sum is merged against the merged go.mod.
 	if i := slices.Index(paths, "go.mod"); i > 0 {
 		paths = append(append([]string{"go.mod"}, paths[:i]...), paths[i+1:]...)
@@ -214,13 +208,7 @@ func PlanRegeneration(dir string, rendered map[string][]byte, opts PlanOptions) 
 		}
 		pl.changes = append(pl.changes, c)
 	}
-	for _, p := range slices.Sorted(func(yield func(string) bool) {
-		for p := range old.Files {
-			if !yield(p) {
-				return
-			}
-		}
-	}) {
+	for _, p := range slices.Sorted(maps.Keys(old.Files)) {
 		if _, ok := rendered[p]; ok || untracked(p) {
 			continue
 		}
