@@ -110,6 +110,7 @@ func ParseAnswers(src []byte) (*Answers, error) {
 					continue
 				}
 				a.Options.RedirectHosts = append(a.Options.RedirectHosts, item.Value)
+				lines[redirectHostKey(item.Value)] = item.Line
 			}
 		default:
 			fail(key, "unknown field %q; known fields are schema, generator, name, module, provider, store, redirect_hosts", key.Value)
@@ -146,7 +147,11 @@ func locateFieldErrors(err error, lines map[string]int) error {
 		var fe *FieldError
 		if errors.As(e, &fe) {
 			key := keyOf[fe.Field]
-			if line, ok := lines[key]; ok {
+			line, ok := lines[key]
+			if itemLine, found := lines[redirectHostKey(fe.Value)]; fe.Field == FieldRedirectHost && found {
+				line, ok = itemLine, true // the entry's own line, not the list's
+			}
+			if ok {
 				located = append(located, fmt.Errorf("%s:%d: field %s: %q: %s", AnswersFile, line, key, fe.Value, fe.Reason))
 			} else {
 				located = append(located, fmt.Errorf("%s: field %s is missing: %s", AnswersFile, key, fe.Reason))
@@ -156,6 +161,12 @@ func locateFieldErrors(err error, lines map[string]int) error {
 		located = append(located, fmt.Errorf("%s: %w", AnswersFile, e))
 	}
 	return errors.Join(located...)
+}
+
+// redirectHostKey is the key under which ParseAnswers records the line of a
+// redirect_hosts entry, normalized as Options.Normalize does.
+func redirectHostKey(h string) string {
+	return "redirect_hosts[" + strings.ToLower(strings.TrimSpace(h)) + "]"
 }
 
 // unwrapJoined flattens errors.Join trees into their leaves.
