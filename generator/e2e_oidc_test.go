@@ -278,15 +278,7 @@ func buildProject(ctx context.Context, t *testing.T, opts generator.Options) str
 		t.Fatalf("Render: %v", err)
 	}
 	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	bin := filepath.Join(t.TempDir(), opts.Name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
 	cmd.Dir = dir
