@@ -32,7 +32,8 @@ func NewEnv() ([]byte, error) {
 		"DEV_LOGIN=1\n"), nil
 }
 
-// CheckEmpty returns an error unless dir is absent or an empty directory.
+// CheckEmpty returns an error unless dir is absent or an empty directory
+// (a .git directory alone counts as empty).
 func CheckEmpty(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
@@ -40,19 +41,23 @@ func CheckEmpty(dir string) error {
 		return nil
 	case err != nil:
 		return fmt.Errorf("reading %s: %w", dir, err)
-	case len(entries) > 0:
-		names := make([]string, 0, 3)
-		for _, e := range entries[:min(3, len(entries))] {
-			names = append(names, e.Name())
-		}
-		more := ""
-		if len(entries) > 3 {
-			more = fmt.Sprintf(" and %d more", len(entries)-3)
-		}
-		return fmt.Errorf("%s is not empty (it holds %s%s): init writes only into an empty or new directory; use `mcp-oauth generate` to re-render an existing project",
-			dir, strings.Join(names, ", "), more)
 	}
-	return nil
+	// A repository created with `git init` first is still an empty project:
+	// nothing init writes can touch .git.
+	entries = slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".git" })
+	if len(entries) == 0 {
+		return nil
+	}
+	names := make([]string, 0, 3)
+	for _, e := range entries[:min(3, len(entries))] {
+		names = append(names, e.Name())
+	}
+	more := ""
+	if len(entries) > 3 {
+		more = fmt.Sprintf(" and %d more", len(entries)-3)
+	}
+	return fmt.Errorf("%s is not empty (it holds %s%s): init writes only into an empty or new directory; use `mcp-oauth generate` to re-render an existing project",
+		dir, strings.Join(names, ", "), more)
 }
 
 // WriteNew writes a freshly rendered project into dir, which must be absent
