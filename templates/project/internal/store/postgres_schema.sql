@@ -74,8 +74,8 @@ CREATE TABLE IF NOT EXISTS codes (
 );
 CREATE INDEX IF NOT EXISTS codes_expires_at ON codes (expires_at);
 
--- Revoking a grant deletes its row, and the foreign keys take every token
--- issued under it along; RevokeGrant also lists its ID in revoked_grants.
+-- Revoking a grant deletes its row; the foreign keys take every token issued
+-- under it along.
 CREATE TABLE IF NOT EXISTS grants (
 	id                  text PRIMARY KEY,
 	client_id           text NOT NULL,
@@ -116,15 +116,11 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
 CREATE INDEX IF NOT EXISTS refresh_tokens_grant_id ON refresh_tokens (grant_id);
 CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at);
 
--- Tombstones of revoked grants: a grant ID listed here cannot be created
--- until expires_at, even if it did not exist when it was revoked (a replayed
--- code revoking the grant its first redemption is about to create).
-CREATE TABLE IF NOT EXISTS revoked_grants (
-	id         text PRIMARY KEY,
-	expires_at timestamptz NOT NULL
-);
-CREATE INDEX IF NOT EXISTS revoked_grants_expires_at ON revoked_grants (expires_at);
-
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
--- Version 2 added revoked_grants.
+-- Version 2 has no revoked_grants table. The build that kept grant
+-- tombstones in that table recorded version 2 too; grants are now created in
+-- the atomic step that redeems their code, so no tombstone is needed.
+-- Dropping the table at every start (a no-op once it is gone) and recording
+-- version 2 everywhere gives every database at version 2 the same schema.
+DROP TABLE IF EXISTS revoked_grants;
 INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
