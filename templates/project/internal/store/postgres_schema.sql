@@ -117,10 +117,3 @@ CREATE INDEX IF NOT EXISTS refresh_tokens_grant_id ON refresh_tokens (grant_id);
 CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at);
 
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
--- Version 2 has no revoked_grants table. The build that kept grant
--- tombstones in that table recorded version 2 too; grants are now created in
--- the atomic step that redeems their code, so no tombstone is needed.
--- Dropping the table at every start (a no-op once it is gone) and recording
--- version 2 everywhere gives every database at version 2 the same schema.
-DROP TABLE IF EXISTS revoked_grants;
-INSERT INTO schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
