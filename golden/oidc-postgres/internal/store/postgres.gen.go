@@ -313,9 +313,19 @@ func (s *postgresStore) RotateRefreshToken(ctx context.Context, r Rotation) (*Ro
 	}
 	defer tx.Rollback(ctx)
 
-	// Claim the old token. Concurrent claims queue on the row lock; once the
-	// first commits, rotated_at is set and the others match nothing.
+	// Lock the grant row before any of its tokens: RevokeGrant's DELETE
+	// (and the reuse path below) takes the grant first and then, through
+	// the cascade, its tokens. Taking them in the same order here means a
+	// rotation racing a revocation waits instead of deadlocking.
 	var grantID string
+	err = tx.QueryRow(ctx, `SELECT grants.id FROM refresh_tokens JOIN grants ON grants.id = refresh_tokens.grant_id
+		WHERE refresh_tokens.hash = $1 FOR UPDATE OF grants`, r.OldHash).Scan(&grantID)
+	if err != nil {
+		return nil, notFound("rotate refresh token", err)
+	}
+
+	// Claim the old token. Concurrent claims queue on the grant lock; once
+	// the first commits, rotated_at is set and the others match nothing.
 	err = tx.QueryRow(ctx, `UPDATE refresh_tokens SET rotated_at = $3, next_sealed = $4
 		WHERE hash = $1 AND client_id = $2 AND rotated_at IS NULL AND expires_at > $3
 		AND EXISTS (SELECT 1 FROM grants WHERE grants.id = refresh_tokens.grant_id AND grants.expires_at > $3)
@@ -323,10 +333,9 @@ func (s *postgresStore) RotateRefreshToken(ctx context.Context, r Rotation) (*Ro
 		r.OldHash, r.ClientID, r.Now, r.Sealed).Scan(&grantID)
 	switch {
 	case err == nil:
-		// The grant lives as long as its newest refresh token. Updating the
-		// grant row also locks it, so a concurrent RevokeGrant either waits
-		// for this rotation and then deletes its new tokens too, or has
-		// already deleted the grant, which leaves nothing to update here.
+		// The grant lives as long as its newest refresh token. The grant row
+		// is locked, so a concurrent RevokeGrant waits for this rotation and
+		// then deletes its new tokens too.
 		g, err := scanGrant(tx.QueryRow(ctx, `UPDATE grants SET expires_at = GREATEST(expires_at, $2)
 			WHERE id = $1 AND expires_at > $3 RETURNING `+grantColumns,
 			grantID, r.Next.Refresh.ExpiresAt, r.Now))
