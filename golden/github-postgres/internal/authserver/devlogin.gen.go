@@ -70,6 +70,9 @@ func (d *DevLogin) Refresh(ctx context.Context, tok *oauth2.Token) (*oauth2.Toke
 // UserInfoURL is the development user-info endpoint.
 func (d *DevLogin) UserInfoURL() string { return d.baseURL + "/dev/userinfo" }
 
+// Issuer is empty: the development form sends no iss parameter.
+func (d *DevLogin) Issuer() string { return "" }
+
 // devUser returns the name the development token of a request carries.
 func devUser(r *http.Request) (string, error) {
 	token, err := bearerToken(r)

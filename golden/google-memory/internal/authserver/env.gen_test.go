@@ -289,6 +289,9 @@ type fakeUpstream struct {
 	authorizations int
 	// deny makes the authorization endpoint answer access_denied.
 	deny bool
+	// iss, when set, is sent as the iss parameter of authorization
+	// responses (RFC 9207).
+	iss string
 	// expiresIn is the lifetime of issued access tokens in seconds; 0
 	// issues tokens that never expire.
 	expiresIn int
@@ -352,6 +355,9 @@ func (f *fakeUpstream) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	params := url.Values{"state": {q.Get("state")}}
+	if f.iss != "" {
+		params.Set("iss", f.iss)
+	}
 	if f.deny {
 		params.Set("error", "access_denied")
 		params.Set("error_description", "upstream secret detail")

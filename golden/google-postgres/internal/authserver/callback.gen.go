@@ -47,6 +47,16 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		s.redirectError(w, r, http.StatusFound, pending.RedirectURI, pending.ClientState, code, description)
 	}
 
+	// A response naming another issuer than the provider we sent the user
+	// to is refused before anything in it is used (RFC 9207: it defends
+	// against mix-up, where a code from one provider is fed to the login
+	// with another).
+	if want := s.provider.Issuer(); q.Has("iss") && want != "" && q.Get("iss") != want {
+		s.log.Warn("upstream response from an unexpected issuer", "client_id", pending.ClientID, "iss", q.Get("iss"))
+		fail("access_denied", "the sign-in response did not come from the expected sign-in provider")
+		return
+	}
+
 	// The provider's error, if any, is reduced to a code the client
 	// understands; its description is never passed on.
 	if e := q.Get("error"); e != "" {

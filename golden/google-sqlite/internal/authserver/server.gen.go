@@ -103,6 +103,9 @@ type Provider interface {
 	Refresh(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error)
 	// UserInfoURL is the provider's user-info endpoint, for tools.
 	UserInfoURL() string
+	// Issuer is the provider's issuer identifier when it is known (OpenID
+	// discovery), or empty.
+	Issuer() string
 }
 
 // Options configure a [Server].

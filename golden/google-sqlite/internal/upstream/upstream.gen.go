@@ -198,6 +198,10 @@ func (p *Provider) UsesPKCE() bool { return p.pkce }
 // the user's upstream token.
 func (p *Provider) UserInfoURL() string { return p.userInfoURL }
 
+// Issuer is the issuer found by OpenID discovery, or empty for a provider
+// configured with fixed endpoints.
+func (p *Provider) Issuer() string { return p.issuer }
+
 // AuthCodeURL returns the provider's authorization URL to send the user's
 // browser to. state must be unguessable and single-use: it is what ties the
 // callback to this login. verifier is the PKCE verifier (empty without
