@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode"
 
@@ -56,44 +58,41 @@ func Render(opts Options) (map[string][]byte, error) {
 		GeneratorVersion: Version(),
 	}
 
-	files := make(map[string][]byte)
-	var errs []error
+	var paths []string
 	err = fs.WalkDir(templates.Project, templateRoot, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+		if err == nil && !d.IsDir() && forStore(templateOutput(p), opts.Store) {
+			paths = append(paths, p)
 		}
-		rel := strings.TrimPrefix(p, templateRoot+"/")
-		out := strings.TrimSuffix(rel, ".tmpl")
-		if !forStore(out, opts.Store) {
-			return nil
-		}
-		src, err := fs.ReadFile(templates.Project, p)
-		if err != nil {
-			return err
-		}
-		content := src
-		if strings.HasSuffix(rel, ".tmpl") {
-			content, err = execute(rel, src, data)
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if len(bytes.TrimSpace(content)) == 0 {
-				return nil
-			}
-		}
-		if strings.HasSuffix(out, ".go") {
-			content, err = formatGo(rel, content)
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-		}
-		files[out] = content
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading templates: %w", err)
+	}
+
+	// Files render independently, most of the time going to parsing and
+	// printing Go, so they are spread over the available cores. Results and
+	// errors are collected by position, so the outcome does not depend on
+	// scheduling.
+	results := make([]renderedFile, len(paths))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = renderFile(p, data)
+		})
+	}
+	wg.Wait()
+	files := make(map[string][]byte, len(paths)+3)
+	var errs []error
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			errs = append(errs, r.err)
+		case r.content != nil:
+			files[r.path] = r.content
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -113,6 +112,47 @@ func Render(opts Options) (map[string][]byte, error) {
 	}
 	files[AnswersFile] = answers
 	return files, nil
+}
+
+// renderedFile is the outcome of rendering one template file: a path and
+// its content, no content for a template that rendered to nothing, or an
+// error.
+type renderedFile struct {
+	path    string
+	content []byte
+	err     error
+}
+
+// templateOutput returns the project path that template file p renders to.
+func templateOutput(p string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(p, templateRoot+"/"), ".tmpl")
+}
+
+// renderFile renders one file of the template tree: executed if it is a
+// template, formatted if it is Go, copied as it is otherwise.
+func renderFile(p string, data Data) renderedFile {
+	rel := strings.TrimPrefix(p, templateRoot+"/")
+	out := renderedFile{path: templateOutput(p)}
+	content, err := fs.ReadFile(templates.Project, p)
+	if err != nil {
+		out.err = fmt.Errorf("reading template %s: %w", rel, err)
+		return out
+	}
+	if strings.HasSuffix(rel, ".tmpl") {
+		if content, out.err = execute(rel, content, data); out.err != nil {
+			return out
+		}
+		if len(bytes.TrimSpace(content)) == 0 {
+			return out // a template that renders to nothing produces no file
+		}
+	}
+	if strings.HasSuffix(out.path, ".go") {
+		if content, out.err = formatGo(rel, content); out.err != nil {
+			return out
+		}
+	}
+	out.content = content
+	return out
 }
 
 // forStore reports whether the template output path belongs in a project
