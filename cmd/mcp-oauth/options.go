@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/mcp-oauth/mcp-oauth/generator"
 	"github.com/spf13/cobra"
 )
@@ -83,14 +84,12 @@ func addAnswerFlags(cmd *cobra.Command, withYes bool) *answerFlags {
 	return f
 }
 
-// isTerminal reports whether r is an interactive terminal.
+// isTerminal reports whether r is an interactive terminal. It asks the
+// terminal driver rather than checking for a character device: /dev/null,
+// which CI systems pass as stdin, is a character device but no terminal.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // equivalentCommand prints the non-interactive command that gives the same
