@@ -299,7 +299,7 @@ func (f *flowRun) checkTools(ctx context.Context, accessToken string) {
 		f.r.add("flow.tools_list", Fail, fmt.Sprintf("tools/list with the access token: %v", err),
 			"accept the access token the server's own token endpoint issued for this resource")
 	} else {
-		f.r.pass("flow.tools_list", "tools/list with the access token lists %d tools", n)
+		f.r.pass("flow.tools_list", "tools/list with the access token answers (%d tools)", n)
 	}
 	h := mcpHeaders()
 	if session != "" {
