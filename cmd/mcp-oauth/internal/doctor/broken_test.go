@@ -8,20 +8,28 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mcp-oauth/mcp-oauth/cmd/mcp-oauth/internal/doctor/doctortest"
 )
 
 // runFixture runs the doctor with everything on against fx, the test
 // browser signing in.
-func runFixture(t *testing.T, fx *fixture) *Report {
+func runFixture(t *testing.T, fx *doctortest.Server) *Report {
 	t.Helper()
 	useTestBrowser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	return Run(ctx, Options{
-		URL: fx.mcpURL(), Register: true, Flow: true,
+		URL: fx.MCPURL(), Register: true, Flow: true,
 		// The fixture has no grace window.
 		RefreshGrace: 10 * time.Millisecond, SignInTimeout: 30 * time.Second,
 	})
+}
+
+func newFixture(t *testing.T, f doctortest.Flaw) *doctortest.Server {
+	fx := doctortest.New(f)
+	t.Cleanup(fx.Close)
+	return fx
 }
 
 func logReport(t *testing.T, r *Report) {
@@ -34,7 +42,7 @@ func logReport(t *testing.T, r *Report) {
 // TestSoundFixture: the fixture without a flaw passes every check, so each
 // failure in TestBrokenServers comes from its flaw alone.
 func TestSoundFixture(t *testing.T) {
-	fx := newFixture(t, sound)
+	fx := newFixture(t, doctortest.Sound)
 	r := runFixture(t, fx)
 	if r.Result != ResultPass || r.ExitCode() != 0 {
 		logReport(t, r)
@@ -54,20 +62,20 @@ func TestSoundFixture(t *testing.T) {
 // right ✗ and its fix, and nothing else fails.
 func TestBrokenServers(t *testing.T) {
 	cases := []struct {
-		flaw flaw
+		flaw doctortest.Flaw
 		fail []string // the checks that must fail, and only they
 		fix  string   // in the first one's fix
 	}{
-		{flawResource, []string{"discovery.resource"}, "BASE_URL"},
-		{flawIssuer, []string{"discovery.issuer"}, "set BASE_URL="},
-		{flawNoS256, []string{"discovery.pkce"}, `"code_challenge_methods_supported": ["S256"]`},
-		{flawNoCORS, []string{"transport.cors_resource_metadata", "transport.cors_server_metadata", "transport.cors_register", "transport.cors_token", "transport.cors_mcp"}, "Access-Control-Allow-Origin"},
-		{flawRefuseVSCode, []string{"register.vscode"}, "ALLOWED_REDIRECT_HOSTS"},
-		{flawPKCE, []string{"flow.pkce"}, "code_verifier"},
-		{flawReplay, []string{"flow.code_replay"}, "single-use"},
-		{flawNoRotation, []string{"flow.rotation"}, "new refresh token on every refresh"},
-		{flawOpenSession, []string{"flow.tools_list_without_token"}, "every request"},
-		{flawForeignTarget, []string{"flow.resource_token"}, "invalid_target"},
+		{doctortest.WrongResource, []string{"discovery.resource"}, "BASE_URL"},
+		{doctortest.IssuerMismatch, []string{"discovery.issuer"}, "set BASE_URL="},
+		{doctortest.NoS256, []string{"discovery.pkce"}, `"code_challenge_methods_supported": ["S256"]`},
+		{doctortest.NoCORS, []string{"transport.cors_resource_metadata", "transport.cors_server_metadata", "transport.cors_register", "transport.cors_token", "transport.cors_mcp"}, "Access-Control-Allow-Origin"},
+		{doctortest.RefuseVSCode, []string{"register.vscode"}, "ALLOWED_REDIRECT_HOSTS"},
+		{doctortest.PKCENotVerified, []string{"flow.pkce"}, "code_verifier"},
+		{doctortest.CodeReplay, []string{"flow.code_replay"}, "single-use"},
+		{doctortest.NoRotation, []string{"flow.rotation"}, "new refresh token on every refresh"},
+		{doctortest.OpenSession, []string{"flow.tools_list_without_token"}, "every request"},
+		{doctortest.ForeignResource, []string{"flow.resource_token"}, "invalid_target"},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.flaw), func(t *testing.T) {
@@ -97,8 +105,8 @@ func TestNoTokenElsewhere(t *testing.T) {
 	var hits atomic.Int32
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer elsewhere.Close()
-	fx := newFixture(t, flawRedirectTokens)
-	fx.elsewhere = elsewhere.URL + "/steal"
+	fx := newFixture(t, doctortest.RedirectsTokens)
+	fx.RedirectTokensTo(elsewhere.URL + "/steal")
 	r := runFixture(t, fx)
 	if c, _ := r.Check("flow.tools_list"); c.Status != Fail {
 		logReport(t, r)

@@ -1,4 +1,7 @@
-package doctor
+// Package doctortest serves small MCP servers that are their own
+// authorization server, each Sound or deliberately broken in one way, for
+// the doctor's tests and the CLI's scripts.
+package doctortest
 
 import (
 	"crypto/rand"
@@ -6,40 +9,42 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 )
 
-// flaw is one way a fixture server is deliberately broken.
-type flaw string
+// Flaw is one way a server is deliberately broken.
+type Flaw string
 
+// The flaws, one per failure class the doctor reports.
 const (
-	sound              flaw = ""
-	flawResource       flaw = "wrong resource"
-	flawIssuer         flaw = "issuer mismatch"
-	flawNoS256         flaw = "no S256"
-	flawNoCORS         flaw = "missing CORS"
-	flawRefuseVSCode   flaw = "refused real-client registration"
-	flawPKCE           flaw = "PKCE not verified"
-	flawReplay         flaw = "code replay accepted"
-	flawNoRotation     flaw = "no rotation"
-	flawOpenSession    flaw = "token checked on initialize only"
-	flawForeignTarget  flaw = "token for any resource"
-	flawRedirectTokens flaw = "MCP endpoint redirects elsewhere"
+	Sound           Flaw = ""
+	WrongResource   Flaw = "wrong resource"
+	IssuerMismatch  Flaw = "issuer mismatch"
+	NoS256          Flaw = "no S256"
+	NoCORS          Flaw = "missing CORS"
+	RefuseVSCode    Flaw = "refused real-client registration"
+	PKCENotVerified Flaw = "PKCE not verified"
+	CodeReplay      Flaw = "code replay accepted"
+	NoRotation      Flaw = "no rotation"
+	OpenSession     Flaw = "token checked on initialize only"
+	ForeignResource Flaw = "token for any resource"
+	RedirectsTokens Flaw = "MCP endpoint redirects elsewhere"
 )
 
-// fixture is a small MCP server that is its own authorization server,
+// Server is a small MCP server that is its own authorization server,
 // correct unless its flaw says otherwise. It keeps everything in memory.
-type fixture struct {
-	t    *testing.T
-	flaw flaw
+type Server struct {
+	// URL is the server's origin; its MCP endpoint is URL + "/mcp".
+	URL string
+
+	flaw Flaw
 	srv  *httptest.Server
-	base string
 
 	mu       sync.Mutex
 	clients  map[string][]string // client_id → redirect URIs
@@ -51,7 +56,7 @@ type fixture struct {
 	grants   int
 	sessions map[string]bool
 
-	elsewhere string // where flawRedirectTokens sends token-bearing requests
+	elsewhere string // where RedirectsTokens sends token-bearing requests
 }
 
 type code struct {
@@ -59,8 +64,9 @@ type code struct {
 	grant                            int // the grant of its first redemption, 0 before
 }
 
-func newFixture(t *testing.T, f flaw) *fixture {
-	fx := &fixture{t: t, flaw: f, clients: map[string][]string{}, codes: map[string]*code{},
+// New starts a server with flaw f (Sound for none).
+func New(f Flaw) *Server {
+	fx := &Server{flaw: f, clients: map[string][]string{}, codes: map[string]*code{},
 		access: map[string]int{}, refresh: map[string]int{}, retired: map[string]int{}, revoked: map[int]bool{}, sessions: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mcp", fx.mcp)
@@ -72,12 +78,24 @@ func newFixture(t *testing.T, f flaw) *fixture {
 	mux.HandleFunc("/token", fx.cors(fx.token))
 	mux.HandleFunc("/revoke", fx.cors(fx.revoke))
 	fx.srv = httptest.NewServer(mux)
-	t.Cleanup(fx.srv.Close)
-	fx.base = fx.srv.URL
+	fx.URL = fx.srv.URL
 	return fx
 }
 
-func (fx *fixture) mcpURL() string { return fx.base + "/mcp" }
+// Close shuts the server down.
+func (fx *Server) Close() { fx.srv.Close() }
+
+// MCPURL is the URL of the MCP endpoint, as clients are given it.
+func (fx *Server) MCPURL() string { return fx.URL + "/mcp" }
+
+// RedirectTokensTo sets where a RedirectsTokens server sends requests that
+// carry a token.
+func (fx *Server) RedirectTokensTo(u string) { fx.elsewhere = u }
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
 
 func random() string {
 	b := make([]byte, 18)
@@ -97,10 +115,10 @@ func oauthErr(w http.ResponseWriter, status int, code, desc string) {
 }
 
 // cors wraps a public endpoint with CORS for any origin, unless the
-// fixture's flaw is to leave it out.
-func (fx *fixture) cors(h http.HandlerFunc) http.HandlerFunc {
+// Server's flaw is to leave it out.
+func (fx *Server) cors(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if fx.flaw != flawNoCORS {
+		if fx.flaw != NoCORS {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
 			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version")
@@ -113,29 +131,29 @@ func (fx *fixture) cors(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (fx *fixture) resourceMetadata(w http.ResponseWriter, r *http.Request) {
-	resource := fx.mcpURL()
-	if fx.flaw == flawResource {
+func (fx *Server) resourceMetadata(w http.ResponseWriter, r *http.Request) {
+	resource := fx.MCPURL()
+	if fx.flaw == WrongResource {
 		resource += "/"
 	}
-	jsonAnswer(w, 200, map[string]any{"resource": resource, "authorization_servers": []string{fx.base}, "scopes_supported": []string{"mcp"}})
+	jsonAnswer(w, 200, map[string]any{"resource": resource, "authorization_servers": []string{fx.URL}, "scopes_supported": []string{"mcp"}})
 }
 
-func (fx *fixture) serverMetadata(w http.ResponseWriter, r *http.Request) {
-	issuer := fx.base
-	if fx.flaw == flawIssuer {
-		issuer = strings.Replace(fx.base, "127.0.0.1", "localhost", 1)
+func (fx *Server) serverMetadata(w http.ResponseWriter, r *http.Request) {
+	issuer := fx.URL
+	if fx.flaw == IssuerMismatch {
+		issuer = strings.Replace(fx.URL, "127.0.0.1", "localhost", 1)
 	}
 	methods := []string{"S256"}
-	if fx.flaw == flawNoS256 {
+	if fx.flaw == NoS256 {
 		methods = []string{"plain"}
 	}
 	jsonAnswer(w, 200, map[string]any{
 		"issuer":                                         issuer,
-		"authorization_endpoint":                         fx.base + "/authorize",
-		"token_endpoint":                                 fx.base + "/token",
-		"registration_endpoint":                          fx.base + "/register",
-		"revocation_endpoint":                            fx.base + "/revoke",
+		"authorization_endpoint":                         fx.URL + "/authorize",
+		"token_endpoint":                                 fx.URL + "/token",
+		"registration_endpoint":                          fx.URL + "/register",
+		"revocation_endpoint":                            fx.URL + "/revoke",
 		"response_types_supported":                       []string{"code"},
 		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
 		"code_challenge_methods_supported":               methods,
@@ -146,7 +164,7 @@ func (fx *fixture) serverMetadata(w http.ResponseWriter, r *http.Request) {
 // register accepts what it can: unsupported grant types are dropped;
 // redirect URIs must be loopback, a private-use scheme, or https on a
 // known host.
-func (fx *fixture) register(w http.ResponseWriter, r *http.Request) {
+func (fx *Server) register(w http.ResponseWriter, r *http.Request) {
 	var m struct {
 		RedirectURIs []string `json:"redirect_uris"`
 		GrantTypes   []string `json:"grant_types"`
@@ -156,7 +174,7 @@ func (fx *fixture) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hosts := []string{"claude.ai", "chatgpt.com", "www.cursor.com", "vscode.dev", "insiders.vscode.dev"}
-	if fx.flaw == flawRefuseVSCode {
+	if fx.flaw == RefuseVSCode {
 		hosts = slices.DeleteFunc(hosts, func(h string) bool { return h == "insiders.vscode.dev" })
 	}
 	for _, u := range m.RedirectURIs {
@@ -176,7 +194,7 @@ func (fx *fixture) register(w http.ResponseWriter, r *http.Request) {
 }
 
 // authorize needs no user: it approves at once.
-func (fx *fixture) authorize(w http.ResponseWriter, r *http.Request) {
+func (fx *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	fx.mu.Lock()
 	uris, known := fx.clients[q.Get("client_id")]
@@ -190,7 +208,7 @@ func (fx *fixture) authorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
 		answer.Set("error", "invalid_request")
-	case q.Get("resource") != fx.mcpURL():
+	case q.Get("resource") != fx.MCPURL():
 		answer.Set("error", "invalid_target")
 	default:
 		c := random()
@@ -203,15 +221,15 @@ func (fx *fixture) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back.String(), http.StatusFound)
 }
 
-func (fx *fixture) issuer() string {
-	if fx.flaw == flawIssuer {
-		return strings.Replace(fx.base, "127.0.0.1", "localhost", 1)
+func (fx *Server) issuer() string {
+	if fx.flaw == IssuerMismatch {
+		return strings.Replace(fx.URL, "127.0.0.1", "localhost", 1)
 	}
-	return fx.base
+	return fx.URL
 }
 
 // issue mints a token pair for grant; the caller holds mu.
-func (fx *fixture) issue(w http.ResponseWriter, grant int, refreshToken string) {
+func (fx *Server) issue(w http.ResponseWriter, grant int, refreshToken string) {
 	access := random()
 	fx.access[access] = grant
 	if refreshToken == "" {
@@ -222,12 +240,12 @@ func (fx *fixture) issue(w http.ResponseWriter, grant int, refreshToken string) 
 	jsonAnswer(w, 200, map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refreshToken})
 }
 
-func (fx *fixture) token(w http.ResponseWriter, r *http.Request) {
+func (fx *Server) token(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	fx.mu.Lock()
 	defer fx.mu.Unlock()
-	if res := r.PostForm.Get("resource"); res != "" && res != fx.mcpURL() && fx.flaw != flawForeignTarget {
-		oauthErr(w, 400, "invalid_target", "tokens are issued only for "+fx.mcpURL())
+	if res := r.PostForm.Get("resource"); res != "" && res != fx.MCPURL() && fx.flaw != ForeignResource {
+		oauthErr(w, 400, "invalid_target", "tokens are issued only for "+fx.MCPURL())
 		return
 	}
 	switch r.PostForm.Get("grant_type") {
@@ -238,11 +256,11 @@ func (fx *fixture) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
-		if fx.flaw != flawPKCE && base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge {
+		if fx.flaw != PKCENotVerified && base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge {
 			oauthErr(w, 400, "invalid_grant", "code_verifier does not match")
 			return
 		}
-		if c.grant != 0 && fx.flaw != flawReplay {
+		if c.grant != 0 && fx.flaw != CodeReplay {
 			fx.revoked[c.grant] = true
 			oauthErr(w, 400, "invalid_grant", "code already used")
 			return
@@ -262,7 +280,7 @@ func (fx *fixture) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, 400, "invalid_grant", "unknown refresh token")
 			return
 		}
-		if fx.flaw == flawNoRotation {
+		if fx.flaw == NoRotation {
 			fx.issue(w, grant, rt)
 			return
 		}
@@ -274,7 +292,7 @@ func (fx *fixture) token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (fx *fixture) revoke(w http.ResponseWriter, r *http.Request) {
+func (fx *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	fx.mu.Lock()
 	defer fx.mu.Unlock()
@@ -287,26 +305,26 @@ func (fx *fixture) revoke(w http.ResponseWriter, r *http.Request) {
 
 // mcp is the protected endpoint: Origin check, bearer check, and enough
 // JSON-RPC for initialize and tools/list.
-func (fx *fixture) mcp(w http.ResponseWriter, r *http.Request) {
+func (fx *Server) mcp(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	if o := r.Header.Get("Origin"); o != "" {
 		if o != "https://vscode.dev" {
 			http.Error(w, "origin not allowed", http.StatusForbidden)
 			return
 		}
-		if fx.flaw != flawNoCORS {
+		if fx.flaw != NoCORS {
 			h.Set("Access-Control-Allow-Origin", o)
 			h.Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
 		}
 	}
 	if r.Method == http.MethodOptions {
-		if fx.flaw != flawNoCORS {
+		if fx.flaw != NoCORS {
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Mcp-Session-Id, MCP-Protocol-Version")
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if fx.flaw == flawRedirectTokens && r.Header.Get("Authorization") != "" {
+	if fx.flaw == RedirectsTokens && r.Header.Get("Authorization") != "" {
 		http.Redirect(w, r, fx.elsewhere, http.StatusTemporaryRedirect)
 		return
 	}
@@ -322,8 +340,8 @@ func (fx *fixture) mcp(w http.ResponseWriter, r *http.Request) {
 	valid = valid && !fx.revoked[grant]
 	inSession := fx.sessions[r.Header.Get("Mcp-Session-Id")]
 	fx.mu.Unlock()
-	if !valid && !(fx.flaw == flawOpenSession && inSession) {
-		h.Set("WWW-Authenticate", `Bearer resource_metadata="`+fx.base+`/.well-known/oauth-protected-resource/mcp", scope="mcp"`)
+	if !valid && !(fx.flaw == OpenSession && inSession) {
+		h.Set("WWW-Authenticate", `Bearer resource_metadata="`+fx.URL+`/.well-known/oauth-protected-resource/mcp", scope="mcp"`)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
@@ -335,7 +353,7 @@ func (fx *fixture) mcp(w http.ResponseWriter, r *http.Request) {
 		fx.mu.Unlock()
 		h.Set("Mcp-Session-Id", s)
 		jsonAnswer(w, 200, map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": map[string]any{
-			"protocolVersion": "2025-06-18", "capabilities": map[string]any{"tools": map[string]any{}}, "serverInfo": map[string]any{"name": "fixture", "version": "1"}}})
+			"protocolVersion": "2025-06-18", "capabilities": map[string]any{"tools": map[string]any{}}, "serverInfo": map[string]any{"name": "Server", "version": "1"}}})
 	case "tools/list":
 		// As an event stream, the way streamable HTTP servers often answer.
 		h.Set("Content-Type", "text/event-stream")
