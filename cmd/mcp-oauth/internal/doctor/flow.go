@@ -299,7 +299,11 @@ func (f *flowRun) checkTools(ctx context.Context, accessToken string) {
 		f.r.add("flow.tools_list", Fail, fmt.Sprintf("tools/list with the access token: %v", err),
 			"accept the access token the server's own token endpoint issued for this resource")
 	} else {
-		f.r.pass("flow.tools_list", "tools/list with the access token answers (%d tools)", n)
+		tools := fmt.Sprintf("%d tools", n)
+		if n == 1 {
+			tools = "1 tool"
+		}
+		f.r.pass("flow.tools_list", "tools/list with the access token lists %s", tools)
 	}
 	h := mcpHeaders()
 	if session != "" {
