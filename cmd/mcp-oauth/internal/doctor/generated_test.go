@@ -1,26 +1,20 @@
 package doctor
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
 // preMergeVSCode is how a generated server that still refuses unsupported
@@ -45,8 +39,11 @@ func TestGeneratedServers(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
 			env := storeEnv(t, store)
-			bin := buildGenerated(ctx, t, store)
-			port := freePort(t)
+			bin := projecttest.Build(ctx, t, generator.Options{
+				Name: "doctored", Module: "example.com/doctored", Provider: "github", Store: store,
+				RedirectHosts: generator.DefaultRedirectHosts,
+			})
+			port := projecttest.FreePort(t)
 			base := "http://127.0.0.1:" + strconv.Itoa(port)
 			hosts := slices.Clone(generator.DefaultRedirectHosts)
 			if !slices.Contains(hosts, "insiders.vscode.dev") {
@@ -55,11 +52,11 @@ func TestGeneratedServers(t *testing.T) {
 			env["PORT"] = strconv.Itoa(port)
 			env["BASE_URL"] = base
 			env["DEV_LOGIN"] = "1"
-			env["ENCRYPTION_KEY"] = randomKey()
+			env["ENCRYPTION_KEY"] = projecttest.RandomKey(t)
 			env["ALLOWED_REDIRECT_HOSTS"] = strings.Join(hosts, ",")
 			env["RATE_LIMIT"] = "0"
 			env["LOG_LEVEL"] = "warn"
-			startGenerated(ctx, t, bin, base, env)
+			projecttest.Start(ctx, t, bin, base, env)
 
 			r := Run(ctx, Options{URL: base + "/mcp", Register: true, Flow: true, SignInTimeout: time.Minute})
 			allowedSkips := []string{"transport.hsts", "cleanup.registrations"}
@@ -118,113 +115,4 @@ func storeEnv(t *testing.T, store string) map[string]string {
 		dsn = u.String()
 	}
 	return map[string]string{name: dsn}
-}
-
-// buildGenerated renders a project for store and builds it, sharing the
-// test's module and build caches.
-func buildGenerated(ctx context.Context, t *testing.T, store string) string {
-	t.Helper()
-	files, err := generator.Render(generator.Options{
-		Name: "doctored", Module: "example.com/doctored", Provider: "github", Store: store,
-		RedirectHosts: generator.DefaultRedirectHosts,
-	})
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	dir := filepath.Join(t.TempDir(), "doctored")
-	if err := generator.WriteNew(dir, files); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "doctored")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated project: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startGenerated runs the server with env (and nothing of this process's
-// DEV_LOGIN or UPSTREAM_ settings) until /healthz answers; its output is
-// logged when the test fails.
-func startGenerated(ctx context.Context, t *testing.T, bin, base string, env map[string]string) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Dir = t.TempDir()
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if _, ours := env[name]; !ours && !strings.HasPrefix(name, "UPSTREAM_") && name != "DEV_LOGIN" && name != "BROWSER" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var logs lockedBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		<-exited
-		if t.Failed() {
-			t.Logf("server output:\n%s", logs.String())
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			t.Fatalf("server exited: %v\n%s", err, logs.String())
-		default:
-		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy after 30s\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func randomKey() string {
-	key := make([]byte, 32)
-	rand.Read(key)
-	return base64.StdEncoding.EncodeToString(key)
-}
-
-// lockedBuffer collects a process's output from two pipes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
