@@ -14,12 +14,16 @@ import (
 	"time"
 )
 
+// browserSettle is how long OpenBrowser waits to see whether a BROWSER
+// command fails at once (and the next one should be tried). A command
+// still running by then is taken to be the browser itself, in the
+// foreground, and left running.
+const browserSettle = 2 * time.Second
+
 // OpenBrowser opens u in the user's browser: through BROWSER when it is
 // set (a list of commands separated by colons, each tried in turn; "%s"
 // in a command stands for the URL, else the URL is its last argument),
-// else the platform's opener: xdg-open, open, or start on Windows. It
-// returns once the opener has been started and, for BROWSER commands, has
-// finished, since those are usually wrappers that hand the URL over.
+// else the platform's opener: xdg-open, open, or start on Windows.
 func OpenBrowser(ctx context.Context, u string) error {
 	if env := os.Getenv("BROWSER"); env != "" {
 		var errs []error
@@ -37,9 +41,7 @@ func OpenBrowser(ctx context.Context, u string) error {
 			if !substituted {
 				args = append(args, u)
 			}
-			cmd := exec.CommandContext(ctx, fields[0], args...)
-			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-			if err := cmd.Run(); err != nil {
+			if err := startBrowser(ctx, exec.Command(fields[0], args...)); err != nil {
 				errs = append(errs, fmt.Errorf("BROWSER command %q: %w", fields[0], err))
 				continue
 			}
@@ -56,11 +58,31 @@ func OpenBrowser(ctx context.Context, u string) error {
 	default:
 		cmd = exec.Command("xdg-open", u)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startBrowser(ctx, cmd); err != nil {
 		return fmt.Errorf("opening a browser with %s: %w", cmd.Path, err)
 	}
-	go cmd.Wait()
 	return nil
+}
+
+// startBrowser starts cmd and returns its failure if it fails within
+// browserSettle. The browser is the user's: it is not stopped with ctx.
+func startBrowser(ctx context.Context, cmd *exec.Cmd) error {
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t := time.NewTimer(browserSettle)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return nil
+	}
 }
 
 // callback is the loopback redirect listener (RFC 8252 §7.3): it takes

@@ -83,4 +83,14 @@ func TestOpenBrowserEnv(t *testing.T) {
 	if err := OpenBrowser(context.Background(), target); err == nil {
 		t.Fatal("a failing BROWSER command is not reported")
 	}
+	// A browser that stays in the foreground is left running: the doctor
+	// goes on to wait for the sign-in.
+	foreground := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(foreground, []byte("#!/bin/sh\nsleep 5\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BROWSER", foreground)
+	if err := OpenBrowser(context.Background(), target); err != nil {
+		t.Fatalf("a browser in the foreground: %v", err)
+	}
 }

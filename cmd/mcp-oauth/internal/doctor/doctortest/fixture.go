@@ -35,6 +35,9 @@ const (
 	OpenSession     Flaw = "token checked on initialize only"
 	ForeignResource Flaw = "token for any resource"
 	RedirectsTokens Flaw = "MCP endpoint redirects elsewhere"
+	DropsRedirects  Flaw = "registration drops redirect URIs"
+	NoHSTS          Flaw = "no HSTS"
+	NoOriginCheck   Flaw = "no Origin check"
 )
 
 // Server is a small MCP server that is its own authorization server,
@@ -57,6 +60,9 @@ type Server struct {
 	sessions map[string]bool
 
 	elsewhere string // where RedirectsTokens sends token-bearing requests
+
+	manage       bool              // RFC 7592 management
+	manageTokens map[string]string // client_id → registration access token
 }
 
 type code struct {
@@ -65,8 +71,18 @@ type code struct {
 }
 
 // New starts a server with flaw f (Sound for none).
-func New(f Flaw) *Server {
-	fx := &Server{flaw: f, clients: map[string][]string{}, codes: map[string]*code{},
+func New(f Flaw) *Server { return start(f, false, false) }
+
+// NewTLS starts a server with flaw f over https, with httptest's
+// certificate; Client trusts it.
+func NewTLS(f Flaw) *Server { return start(f, true, false) }
+
+// NewManaged starts a sound server that supports RFC 7592 client
+// management, so registrations can be deleted.
+func NewManaged() *Server { return start(Sound, false, true) }
+
+func start(f Flaw, tls, manage bool) *Server {
+	fx := &Server{flaw: f, manage: manage, manageTokens: map[string]string{}, clients: map[string][]string{}, codes: map[string]*code{},
 		access: map[string]int{}, refresh: map[string]int{}, retired: map[string]int{}, revoked: map[int]bool{}, sessions: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mcp", fx.mcp)
@@ -77,9 +93,46 @@ func New(f Flaw) *Server {
 	mux.HandleFunc("/authorize", fx.authorize)
 	mux.HandleFunc("/token", fx.cors(fx.token))
 	mux.HandleFunc("/revoke", fx.cors(fx.revoke))
-	fx.srv = httptest.NewServer(mux)
+	mux.HandleFunc("DELETE /register/{id}", fx.deleteClient)
+	var h http.Handler = mux
+	if tls && f != NoHSTS {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Strict-Transport-Security", "max-age=63072000")
+			mux.ServeHTTP(w, r)
+		})
+	}
+	if tls {
+		fx.srv = httptest.NewTLSServer(h)
+	} else {
+		fx.srv = httptest.NewServer(h)
+	}
 	fx.URL = fx.srv.URL
 	return fx
+}
+
+// Client is an HTTP client that trusts the server's certificate.
+func (fx *Server) Client() *http.Client { return fx.srv.Client() }
+
+// Clients is the number of registered clients.
+func (fx *Server) Clients() int {
+	fx.mu.Lock()
+	defer fx.mu.Unlock()
+	return len(fx.clients)
+}
+
+// deleteClient is RFC 7592 §2.3: the registration access token deletes
+// its client.
+func (fx *Server) deleteClient(w http.ResponseWriter, r *http.Request) {
+	fx.mu.Lock()
+	defer fx.mu.Unlock()
+	id := r.PathValue("id")
+	if tok, ok := fx.manageTokens[id]; !ok || r.Header.Get("Authorization") != "Bearer "+tok {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	delete(fx.clients, id)
+	delete(fx.manageTokens, id)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // Close shuts the server down.
@@ -174,23 +227,37 @@ func (fx *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hosts := []string{"claude.ai", "chatgpt.com", "www.cursor.com", "vscode.dev", "insiders.vscode.dev"}
-	if fx.flaw == RefuseVSCode {
+	switch fx.flaw {
+	case RefuseVSCode:
 		hosts = slices.DeleteFunc(hosts, func(h string) bool { return h == "insiders.vscode.dev" })
+	case DropsRedirects:
+		hosts = []string{"claude.ai", "chatgpt.com", "vscode.dev"}
 	}
+	var kept []string
 	for _, u := range m.RedirectURIs {
 		p, err := url.Parse(u)
 		ok := err == nil && (p.Scheme == "http" && isLoopback(p.Hostname()) || p.Scheme == "cursor" || p.Scheme == "https" && slices.Contains(hosts, p.Hostname()))
-		if !ok {
+		switch {
+		case ok:
+			kept = append(kept, u)
+		case fx.flaw != DropsRedirects:
 			oauthErr(w, 400, "invalid_redirect_uri", "redirect URI "+u+" is not allowed")
 			return
 		}
 	}
 	id := "client-" + random()
+	answer := map[string]any{"client_id": id, "redirect_uris": kept,
+		"grant_types": []string{"authorization_code", "refresh_token"}, "token_endpoint_auth_method": "none"}
 	fx.mu.Lock()
-	fx.clients[id] = m.RedirectURIs
+	fx.clients[id] = kept
+	if fx.manage {
+		tok := random()
+		fx.manageTokens[id] = tok
+		answer["registration_client_uri"] = fx.URL + "/register/" + id
+		answer["registration_access_token"] = tok
+	}
 	fx.mu.Unlock()
-	jsonAnswer(w, 201, map[string]any{"client_id": id, "redirect_uris": m.RedirectURIs,
-		"grant_types": []string{"authorization_code", "refresh_token"}, "token_endpoint_auth_method": "none"})
+	jsonAnswer(w, 201, answer)
 }
 
 // authorize needs no user: it approves at once.
@@ -308,7 +375,7 @@ func (fx *Server) revoke(w http.ResponseWriter, r *http.Request) {
 func (fx *Server) mcp(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	if o := r.Header.Get("Origin"); o != "" {
-		if o != "https://vscode.dev" {
+		if o != "https://vscode.dev" && fx.flaw != NoOriginCheck {
 			http.Error(w, "origin not allowed", http.StatusForbidden)
 			return
 		}
