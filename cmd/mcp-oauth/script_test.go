@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -19,6 +20,14 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mcp-oauth": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		// testbrowser is the user's browser for doctor --flow: it signs in
+		// over HTTP (BROWSER=testbrowser).
+		"testbrowser": func() {
+			if err := doctortest.Browse(os.Args[len(os.Args)-1]); err != nil {
+				fmt.Fprintln(os.Stderr, "testbrowser:", err)
+				os.Exit(1)
+			}
+		},
 	})
 }
 
@@ -38,11 +47,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PATH", os.Getenv("PATH"))
 			// Servers for the doctor's scripts: a sound one, a broken one, and
 			// one that accepts connections and never answers.
-			sound, broken := doctortest.New(doctortest.Sound), doctortest.New(doctortest.IssuerMismatch)
+			sound, broken, replay := doctortest.New(doctortest.Sound), doctortest.New(doctortest.IssuerMismatch), doctortest.New(doctortest.CodeReplay)
 			env.Defer(sound.Close)
 			env.Defer(broken.Close)
+			env.Defer(replay.Close)
 			env.Setenv("SOUND", sound.MCPURL())
 			env.Setenv("BROKEN", broken.MCPURL())
+			env.Setenv("REPLAY", replay.MCPURL())
 			hang, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
