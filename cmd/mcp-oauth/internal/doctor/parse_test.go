@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,4 +94,19 @@ func TestOpenBrowserEnv(t *testing.T) {
 	if err := OpenBrowser(context.Background(), target); err != nil {
 		t.Fatalf("a browser in the foreground: %v", err)
 	}
+}
+
+// FuzzBearerChallenge: any header from any server is read without a
+// panic or a hang, and a Bearer challenge is found whenever the header
+// starts with one.
+func FuzzBearerChallenge(f *testing.F) {
+	for _, s := range []string{`Bearer resource_metadata="https://h/x", scope="a b"`, `Basic realm="a\"b", Bearer`, `,,, =`, `Bearer a="\`, `Negotiate abc==, Bearer x=y`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		_, ok := bearerChallenge([]string{h})
+		if !ok && (h == "Bearer" || strings.HasPrefix(h, "Bearer ")) {
+			t.Fatalf("%q: no Bearer challenge found", h)
+		}
+	})
 }
