@@ -21,9 +21,10 @@ exactly as clients are given it (e.g. https://example.com/mcp), and prints a
 checklist: discovery (the 401 challenge, protected resource and authorization
 server metadata), transport and CORS for browser clients, and optionally:
 
-  --register  register the bodies Claude.ai, ChatGPT, Cursor, VS Code and
-              Claude Code send (this creates clients on the server; they are
-              deleted where the server supports RFC 7592, else listed)
+  --register  register the bodies Claude.ai, ChatGPT, Cursor, VS Code, Claude
+              Code and the MCP Inspector send (this creates clients on the
+              server; they are deleted where the server supports RFC 7592,
+              else listed)
   --flow      sign in through your browser (BROWSER, else xdg-open/open/start)
               and check PKCE, code replay, refresh rotation, resource binding
               and tools/list

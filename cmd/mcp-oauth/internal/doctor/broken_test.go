@@ -73,7 +73,7 @@ func TestBrokenServers(t *testing.T) {
 		{doctortest.NoS256, []string{"discovery.pkce"}, nil, `"code_challenge_methods_supported": ["S256"]`},
 		{doctortest.NoCORS, []string{"transport.cors_resource_metadata", "transport.cors_server_metadata", "transport.cors_register", "transport.cors_token", "transport.cors_mcp"}, nil, "Access-Control-Allow-Origin"},
 		{doctortest.RefuseVSCode, []string{"register.vscode"}, nil, "ALLOWED_REDIRECT_HOSTS"},
-		{doctortest.DropsRedirects, []string{"register.cursor"}, []string{"register.vscode"}, "www.cursor.com"},
+		{doctortest.DropsRedirects, []string{"register.chatgpt", "register.cursor", "register.vscode"}, []string{"register.mcp-inspector"}, "ALLOWED_REDIRECT_HOSTS"},
 		{doctortest.PKCENotVerified, []string{"flow.pkce"}, nil, "code_verifier"},
 		{doctortest.CodeReplay, []string{"flow.code_replay"}, nil, "single-use"},
 		{doctortest.NoRotation, []string{"flow.rotation"}, nil, "new refresh token on every refresh"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 )
 
 // clientFiles are the real clients' requests, a byte-identical copy of the
@@ -17,6 +18,10 @@ var clientFiles embed.FS
 
 // realClient is one fixture: what a real MCP client sends.
 type realClient struct {
+	// ID names the client in check ids: the file name's first part
+	// (vscode in vscode.registration.json).
+	ID string `json:"-"`
+
 	Client               string          `json:"client"`
 	Source               string          `json:"source"`
 	Kind                 string          `json:"kind"`
@@ -27,7 +32,7 @@ type realClient struct {
 }
 
 // registrationClients returns the fixtures whose kind is registration,
-// sorted by client.
+// sorted by id.
 func registrationClients() ([]realClient, error) {
 	names, err := clientFiles.ReadDir("clients")
 	if err != nil {
@@ -43,10 +48,11 @@ func registrationClients() ([]realClient, error) {
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return nil, fmt.Errorf("client fixture %s: %w", n.Name(), err)
 		}
+		c.ID, _, _ = strings.Cut(n.Name(), ".")
 		if c.Kind == "registration" && len(c.Registration) > 0 {
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Client < out[j].Client })
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }

@@ -69,7 +69,7 @@ func (ru *run) register(ctx context.Context) {
 }
 
 func (ru *run) registerClient(ctx context.Context, rc realClient) {
-	id := "register." + rc.Client
+	id := "register." + rc.ID
 	var sent struct {
 		Name         string   `json:"client_name"`
 		RedirectURIs []string `json:"redirect_uris"`

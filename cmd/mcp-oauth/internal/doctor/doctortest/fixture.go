@@ -35,7 +35,7 @@ const (
 	OpenSession     Flaw = "token checked on initialize only"
 	ForeignResource Flaw = "token for any resource"
 	RedirectsTokens Flaw = "MCP endpoint redirects elsewhere"
-	DropsRedirects  Flaw = "registration drops redirect URIs"
+	DropsRedirects  Flaw = "registration keeps one redirect URI"
 	NoHSTS          Flaw = "no HSTS"
 	NoOriginCheck   Flaw = "no Origin check"
 )
@@ -231,7 +231,8 @@ func (fx *Server) register(w http.ResponseWriter, r *http.Request) {
 	case RefuseVSCode:
 		hosts = slices.DeleteFunc(hosts, func(h string) bool { return h == "insiders.vscode.dev" })
 	case DropsRedirects:
-		hosts = []string{"claude.ai", "chatgpt.com", "vscode.dev"}
+		// Only the first redirect URI of each registration is kept.
+		m.RedirectURIs = m.RedirectURIs[:1]
 	}
 	var kept []string
 	for _, u := range m.RedirectURIs {
@@ -240,7 +241,7 @@ func (fx *Server) register(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case ok:
 			kept = append(kept, u)
-		case fx.flaw != DropsRedirects:
+		default:
 			oauthErr(w, 400, "invalid_redirect_uri", "redirect URI "+u+" is not allowed")
 			return
 		}
