@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -39,7 +40,11 @@ not run (unreachable server, no sign-in).`,
 				return &exitError{code: 2}
 			}
 			opts.Progress = cmd.ErrOrStderr()
-			report := doctor.Run(cmd.Context(), opts)
+			// Ctrl-C stops the checks; the report so far is still printed
+			// and what the doctor created is still cleaned up.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			report := doctor.Run(ctx, opts)
 			out := cmd.OutOrStdout()
 			var err error
 			if asJSON {

@@ -183,3 +183,25 @@ func TestCredentialGuard(t *testing.T) {
 		t.Fatalf("trusted origin: %v", err)
 	}
 }
+
+// TestInterrupted: a run interrupted while waiting for the sign-in reports
+// what it found, says why it stopped, and still cleans up.
+func TestInterrupted(t *testing.T) {
+	fx := doctortest.NewManaged()
+	defer fx.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := Run(ctx, Options{URL: fx.MCPURL(), Flow: true, OpenBrowser: func(context.Context, string) error {
+		cancel() // the user presses Ctrl-C instead of signing in
+		return nil
+	}})
+	if r.Result != ResultError || r.ExitCode() != 2 || !strings.Contains(r.Error, "interrupted") {
+		t.Fatalf("result %s, exit %d, error %q; want error, 2, interrupted", r.Result, r.ExitCode(), r.Error)
+	}
+	if c, _ := r.Check("discovery.resource"); c.Status != Pass {
+		t.Fatalf("the checks made before the interruption are missing: %+v", r.Checks)
+	}
+	if c, _ := r.Check("cleanup.registrations"); c.Status != Pass || fx.Clients() != 0 {
+		t.Fatalf("cleanup after the interruption: %+v, %d clients left", c, fx.Clients())
+	}
+}

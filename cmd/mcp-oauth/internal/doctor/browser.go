@@ -129,7 +129,7 @@ func (cb *callback) wait(ctx context.Context, timeout time.Duration) (url.Values
 	case <-t.C:
 		return nil, fmt.Errorf("no sign-in arrived at %s within %s", cb.redirectURI, timeout)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, errors.New("interrupted while waiting for the sign-in")
 	}
 }
 

@@ -138,7 +138,10 @@ func (ru *run) all(ctx context.Context) error {
 	} else {
 		ru.r.skip("flow.signin", "not run: --flow signs in through your browser and checks PKCE, code replay, refresh rotation and resource binding")
 	}
-	ru.cleanup(ctx)
+	ru.cleanup(context.WithoutCancel(ctx))
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w: interrupted", errCannotRun)
+	}
 	return err
 }
 

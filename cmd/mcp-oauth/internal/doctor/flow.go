@@ -63,7 +63,8 @@ func (ru *run) flow(ctx context.Context) error {
 			f.scope = strings.Join(scopes, " ")
 		}
 	}
-	defer f.revokeIssued(ctx)
+	// Revoking is clean-up: it happens even when the run was interrupted.
+	defer f.revokeIssued(context.WithoutCancel(ctx))
 	return f.steps(ctx)
 }
 
