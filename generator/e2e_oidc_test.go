@@ -1,10 +1,7 @@
 package generator_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,14 +12,11 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -34,6 +28,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
 // The OpenID provider's example user (storage.NewUserStore).
@@ -268,79 +263,17 @@ func (tap *tokenTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// buildProject renders opts into a temporary directory and builds it. The
-// build shares the test's module and build caches (the environment is
-// inherited), so only the first run compiles the dependencies.
+// buildProject renders opts into a temporary directory and builds it.
 func buildProject(ctx context.Context, t *testing.T, opts generator.Options) string {
 	t.Helper()
-	files, err := generator.Render(opts)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	dir := t.TempDir()
-	writeTree(t, dir, files)
-	bin := filepath.Join(t.TempDir(), opts.Name)
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated project: %v\n%s", err, out)
-	}
-	return bin
+	return projecttest.Build(ctx, t, opts)
 }
 
 // startServer runs the built server with env and waits until it answers
 // /healthz. Its output is logged when the test fails.
 func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Dir = t.TempDir() // no .env to pick up
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if _, ours := env[name]; !ours && !strings.HasPrefix(name, "UPSTREAM_") && name != "DEV_LOGIN" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	for name, value := range env {
-		cmd.Env = append(cmd.Env, name+"="+value)
-	}
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Signal(syscall.SIGTERM)
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("server output:\n%s", logs.String())
-		}
-	})
-
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			t.Fatalf("server exited: %v\n%s", err, logs.String())
-		default:
-		}
-		resp, err := http.Get(baseURL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy after 30s: %v\n%s", err, logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	projecttest.Start(ctx, t, bin, baseURL, env)
 }
 
 func connect(ctx context.Context, t *testing.T, baseURL string, transport mcp.Transport) *mcp.ClientSession {
@@ -640,37 +573,6 @@ func (f form) submit(ctx context.Context, page *url.URL) (*http.Request, error) 
 	return req, nil
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func freePort(t *testing.T) int { return projecttest.FreePort(t) }
 
-func randomKey(t *testing.T) string {
-	t.Helper()
-	key := make([]byte, 32)
-	rand.Read(key)
-	return base64.StdEncoding.EncodeToString(key)
-}
-
-// syncBuffer collects the server's output from two pipes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+func randomKey(t *testing.T) string { return projecttest.RandomKey(t) }

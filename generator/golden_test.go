@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 	"github.com/pmezard/go-difflib/difflib"
 )
 
@@ -135,15 +136,7 @@ func BenchmarkRender(b *testing.B) {
 // output, without the bookkeeping init adds.
 func writeTree(t *testing.T, dir string, files map[string][]byte) {
 	t.Helper()
-	for p, content := range files {
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(target, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	projecttest.WriteTree(t, dir, files)
 }
 
 func readTree(dir string) (map[string][]byte, error) {

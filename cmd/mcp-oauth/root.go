@@ -49,6 +49,7 @@ provider. Run "mcp-oauth init" in an empty directory to start.`,
 		newInitCmd(),
 		newGenerateCmd(),
 		newProvidersCmd(),
+		newDoctorCmd(),
 		newVersionCmd(),
 	)
 	return root

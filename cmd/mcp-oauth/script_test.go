@@ -1,12 +1,18 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mcp-oauth/mcp-oauth/cmd/mcp-oauth/internal/doctor/doctortest"
 )
 
 // TestMain lets the test binary act as the mcp-oauth command inside the
@@ -14,6 +20,14 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mcp-oauth": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		// testbrowser is the user's browser for doctor --flow: it signs in
+		// over HTTP (BROWSER=testbrowser).
+		"testbrowser": func() {
+			if err := doctortest.Browse(os.Args[len(os.Args)-1]); err != nil {
+				fmt.Fprintln(os.Stderr, "testbrowser:", err)
+				os.Exit(1)
+			}
+		},
 	})
 }
 
@@ -31,7 +45,41 @@ func TestScripts(t *testing.T) {
 			}
 			// Scripts that build a generated project skip without a go command.
 			env.Setenv("PATH", os.Getenv("PATH"))
+			// Servers for the doctor's scripts: a sound one, a broken one, and
+			// one that accepts connections and never answers.
+			sound, broken, replay := doctortest.New(doctortest.Sound), doctortest.New(doctortest.IssuerMismatch), doctortest.New(doctortest.CodeReplay)
+			env.Defer(sound.Close)
+			env.Defer(broken.Close)
+			env.Defer(replay.Close)
+			env.Setenv("SOUND", sound.MCPURL())
+			env.Setenv("BROKEN", broken.MCPURL())
+			env.Setenv("REPLAY", replay.MCPURL())
+			hang, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { hang.Close() })
+			env.Setenv("SILENT", "http://"+hang.Addr().String()+"/mcp")
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exits N PROG ARGS... runs PROG and checks that its exit status
+			// is N; its output is then checked like exec's.
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits N PROG [ARGS...]")
+				}
+				code := 0
+				var exit *exec.ExitError
+				if err := ts.Exec(args[1], args[2:]...); errors.As(err, &exit) {
+					code = exit.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%s: %v", args[1], err)
+				}
+				if strconv.Itoa(code) != args[0] {
+					ts.Fatalf("%s exited with status %d, want %s", args[1], code, args[0])
+				}
+			},
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

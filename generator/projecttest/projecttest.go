@@ -1,0 +1,154 @@
+// Package projecttest builds and runs generated projects for end-to-end
+// tests: the generator's own, and those of tools that check a running
+// server (mcp-oauth doctor).
+package projecttest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mcp-oauth/mcp-oauth/generator"
+)
+
+// Build renders opts into a temporary directory and builds it. The build
+// shares the test's module and build caches (the environment is
+// inherited), so only the first run compiles the dependencies.
+func Build(ctx context.Context, t testing.TB, opts generator.Options) string {
+	t.Helper()
+	files, err := generator.Render(opts)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	dir := t.TempDir()
+	WriteTree(t, dir, files)
+	bin := filepath.Join(t.TempDir(), opts.Name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in the generated project: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// WriteTree writes files under dir as they are: Render's output, without
+// the bookkeeping init adds.
+func WriteTree(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for p, content := range files {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(target, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Start runs the built server with env and waits until it answers
+// /healthz. Nothing of this process's DEV_LOGIN, UPSTREAM_* or BROWSER
+// settings reaches it, and it has no .env to read. Its output is logged
+// when the test fails; it is stopped when the test ends.
+func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[string]string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = t.TempDir()
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, ours := env[name]; !ours && !strings.HasPrefix(name, "UPSTREAM_") && name != "DEV_LOGIN" && name != "BROWSER" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	for name, value := range env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGTERM)
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("server output:\n%s", logs.String())
+		}
+	})
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("server exited: %v\n%s", err, logs.String())
+		default:
+		}
+		resp, err := http.Get(baseURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not healthy after 30s: %v\n%s", err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// FreePort is a loopback TCP port free at the time of the call.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// RandomKey is a fresh ENCRYPTION_KEY.
+func RandomKey(t testing.TB) string {
+	t.Helper()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(key)
+}
+
+// syncBuffer collects the server's output from two pipes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
