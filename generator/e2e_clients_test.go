@@ -522,7 +522,9 @@ func (c *clientRun) inspectorCLI(ctx context.Context, t *testing.T, args ...stri
 		"--callback-url", fmt.Sprintf("http://127.0.0.1:%d/oauth/callback", c.port)}, args...)
 	cmd := c.command(ctx, full...)
 	// Without a terminal the CLI opens no browser unless told to.
-	cmd.Env = append(cmd.Env, "MCP_AUTO_OPEN_ENABLED=true")
+	// No keychain in CI: tokens go to a file under HOME, so that the next
+	// command finds them.
+	cmd.Env = append(cmd.Env, "MCP_AUTO_OPEN_ENABLED=true", "MCP_INSPECTOR_SECRET_STORE=file")
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Run(); err != nil {
@@ -539,12 +541,14 @@ func runInspectorCLI(ctx context.Context, t *testing.T, c *clientRun) (string, s
 		t.Fatalf("tools/list: %s", list)
 	}
 	call := func() string {
-		var res mcp.CallToolResult
+		var res struct {
+			Result mcp.CallToolResult `json:"result"`
+		}
 		out := c.inspectorCLI(ctx, t, "--method", "tools/call", "--tool-name", "whoami")
 		if err := json.Unmarshal(out, &res); err != nil {
 			t.Fatalf("tools/call whoami: %v\n%s", err, out)
 		}
-		return whoamiUser(t, &res)
+		return whoamiUser(t, &res.Result)
 	}
 	before := call()
 	time.Sleep(clientTokenTTL + time.Second)
