@@ -600,3 +600,34 @@ func runMCPorter(ctx context.Context, t *testing.T, c *clientRun) (string, strin
 	time.Sleep(clientTokenTTL + time.Second)
 	return before, call()
 }
+
+// TestTestedClientsTable keeps the "Tested clients" table of the generated
+// README equal to the suite that backs it: the same clients, versions and
+// ways of getting a client ID, in the same order.
+func TestTestedClientsTable(t *testing.T) {
+	files, err := generator.Render(generator.Options{
+		Name: "readme", Module: "example.com/readme", Provider: "github", Store: "sqlite",
+		RedirectHosts: generator.DefaultRedirectHosts,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(files["README.md"])
+	_, section, ok := strings.Cut(readme, "\n## Tested clients\n")
+	if !ok {
+		t.Fatal("the generated README has no Tested clients section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var rows, want []string
+	for line := range strings.Lines(section) {
+		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| client ") {
+			rows = append(rows, strings.TrimSpace(line))
+		}
+	}
+	for _, c := range thirdPartyClients {
+		want = append(want, fmt.Sprintf("| %s | %s | %s |", c.name, c.version, c.registration))
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("Tested clients rows:\n%s\nwant (from thirdPartyClients):\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+}
