@@ -83,6 +83,9 @@ func TestThirdPartyClients(t *testing.T) {
 	for _, store := range []string{"sqlite", "redis", "memory", "postgres"} {
 		t.Run(store, func(t *testing.T) {
 			t.Parallel()
+			if store == "redis" || store == "postgres" {
+				sharedStoreDSN(t, store) // skips, or fails in CI, before the build when the server is missing
+			}
 			bin := buildProject(t.Context(), t, generator.Options{
 				Name: "clients", Module: "example.com/clients", Provider: "github", Store: store,
 				RedirectHosts: generator.DefaultRedirectHosts,
@@ -166,6 +169,7 @@ type tap struct {
 type tapEvent struct {
 	method, path, detail string
 	status               int
+	took                 time.Duration // until the answer's body ended; 0 while it goes on
 }
 
 func (e tapEvent) String() string {
@@ -173,7 +177,11 @@ func (e tapEvent) String() string {
 	if e.detail != "" {
 		s += " " + e.detail
 	}
-	return s + " -> " + strconv.Itoa(e.status)
+	s += " -> " + strconv.Itoa(e.status)
+	if e.took > 0 {
+		s += " (" + e.took.Round(time.Millisecond).String() + ")"
+	}
+	return s
 }
 
 func newTap(t *testing.T, target string) *tap {
@@ -201,9 +209,11 @@ func newTap(t *testing.T, target string) *tap {
 		}
 		// Recorded when the answer's status is known: a stream's body may
 		// go on after the client has what it needs.
+		start, at := time.Now(), -1
 		rec := &statusRecorder{ResponseWriter: w, record: func(status int) {
 			e.status = status
 			tp.mu.Lock()
+			at = len(tp.log)
 			tp.log = append(tp.log, e)
 			tp.mu.Unlock()
 		}}
@@ -211,6 +221,9 @@ func newTap(t *testing.T, target string) *tap {
 		if !rec.wrote {
 			rec.WriteHeader(http.StatusOK)
 		}
+		tp.mu.Lock()
+		tp.log[at].took = time.Since(start)
+		tp.mu.Unlock()
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
