@@ -74,7 +74,7 @@ func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[strin
 	for name, value := range env {
 		cmd.Env = append(cmd.Env, name+"="+value)
 	}
-	var logs syncBuffer
+	var logs SyncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
@@ -135,19 +135,20 @@ func RandomKey(t testing.TB) string {
 	return base64.StdEncoding.EncodeToString(key)
 }
 
-// syncBuffer collects the server's output from two pipes.
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for concurrent writers, such as a
+// process's stdout and stderr.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()

@@ -113,7 +113,7 @@ func run(ctx context.Context) error {
 
 	server := mcp.NewServer(&mcp.Implementation{Name: "github-redis", Version: version}, nil)
 	registerTools(server, as.Upstream())
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
+	mcpOptions := &mcp.StreamableHTTPOptions{
 		// Stateless: replicas share the redis store behind a load
 		// balancer, and any replica must be able to serve any request, so no
 		// MCP session may live in one process's memory. (The cost: no
@@ -128,11 +128,12 @@ func run(ctx context.Context) error {
 		// machine otherwise.
 		DisableLocalhostProtection: !cfg.Loopback(),
 		Logger:                     logger,
-	})
+	}
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, mcpOptions)
 
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
-		Handler:           as.Handler(mcpHandler),
+		Handler:           as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

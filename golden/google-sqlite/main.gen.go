@@ -113,7 +113,7 @@ func run(ctx context.Context) error {
 
 	server := mcp.NewServer(&mcp.Implementation{Name: "google-sqlite", Version: version}, nil)
 	registerTools(server, as.Upstream())
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
+	mcpOptions := &mcp.StreamableHTTPOptions{
 		// Stateful: one process serves every request, so MCP sessions live
 		// in its memory. Each session is bound to the user whose token
 		// opened it; idle ones are closed.
@@ -127,11 +127,12 @@ func run(ctx context.Context) error {
 		// machine otherwise.
 		DisableLocalhostProtection: !cfg.Loopback(),
 		Logger:                     logger,
-	})
+	}
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, mcpOptions)
 
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
-		Handler:           as.Handler(mcpHandler),
+		Handler:           as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
