@@ -32,8 +32,10 @@ import (
 // upstream.
 const heldCodePrefix = "held."
 
-// heldCode is an issued code waiting for the signed-in user's approval,
-// with what its release needs: where it goes, and whose consent it is.
+// heldCode is a stored code not yet sent to the client, with what sending
+// it needs: where it goes, and whose consent it carries. The callback
+// releases it at once when the user approved; otherwise it is sealed into
+// the consent form and waits for the signed-in user's answer.
 type heldCode struct {
 	Code        string `json:"code"`
 	ClientID    string `json:"client_id"`
