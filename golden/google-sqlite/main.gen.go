@@ -104,6 +104,7 @@ func run(ctx context.Context) error {
 		Redirects:       cfg.Redirects,
 		AccessTokenTTL:  cfg.AccessTokenTTL,
 		RefreshTokenTTL: cfg.RefreshTokenTTL,
+		RefreshGrace:    cfg.RefreshGrace,
 		RateLimit:       cfg.RateLimit,
 		Logger:          logger,
 	})

@@ -89,6 +89,23 @@ func TestSettings(t *testing.T) {
 	}
 }
 
+// REFRESH_GRACE: 10 s by default, 0 turns the window off, and anything
+// negative, malformed or longer than a minute is refused.
+func TestRefreshGrace(t *testing.T) {
+	for value, want := range map[string]time.Duration{"": 10 * time.Second, "0": 0, "0s": 0, "2s": 2 * time.Second, "1m": time.Minute} {
+		c, err := Load(env(map[string]string{"REFRESH_GRACE": value}))
+		if err != nil || c.RefreshGrace != want {
+			t.Errorf("REFRESH_GRACE=%q: %v, %v; want %v", value, c, err, want)
+		}
+	}
+	for _, value := range []string{"-1s", "10", "ten seconds", "61s"} {
+		_, err := Load(env(map[string]string{"REFRESH_GRACE": value}))
+		if err == nil || !strings.HasPrefix(err.Error(), "REFRESH_GRACE must be a Go duration from 0s (off) to 1m0s") {
+			t.Errorf("REFRESH_GRACE=%q: err = %v", value, err)
+		}
+	}
+}
+
 // Every problem is reported, one line each, naming the variable.
 func TestProblems(t *testing.T) {
 	for name, tc := range map[string]struct {

@@ -376,12 +376,21 @@ func (s *sqliteStore) RotateRefreshToken(ctx context.Context, r Rotation) (*Rota
 	if err != nil {
 		return nil, notFound("rotate refresh token", err)
 	}
-	if inGrace(rotatedAt, r) {
+	if inGrace(rotatedAt, r) && len(sealed) > 0 {
+		// The one replay of this rotation: forget the pair, so that a third
+		// use is reuse. The write transaction is immediate, so no other
+		// rotation of this token runs between the read above and this.
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET next_sealed = NULL WHERE hash = ?`, r.OldHash); err != nil {
+			return nil, fmt.Errorf("store: replay refresh rotation: %w", err)
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("store: replay refresh rotation: %w", err)
+		}
 		return &Rotated{Grant: *g, Replayed: true, Sealed: sealed}, nil
 	}
-	// A rotated-out token presented after the window means two parties hold
-	// the same refresh token: end the grant for both. The foreign keys delete
-	// every token issued under it.
+	// A rotated-out token presented after the window, or a second time
+	// within it, means two parties hold the same refresh token: end the grant
+	// for both. The foreign keys delete every token issued under it.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE id = ?`, grantID); err != nil {
 		return nil, fmt.Errorf("store: revoke reused grant: %w", err)
 	}

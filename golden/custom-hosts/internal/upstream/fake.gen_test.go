@@ -36,6 +36,9 @@ type fakeProvider struct {
 	issuer string
 	// scopes is discovery's scopes_supported.
 	scopes []string
+	// issInResponse is discovery's
+	// authorization_response_iss_parameter_supported.
+	issInResponse bool
 	// tokenStatus, when set, makes the token endpoint fail with this status.
 	tokenStatus int
 	// githubStyle answers the token endpoint form-encoded unless the request
@@ -117,13 +120,14 @@ func (f *fakeProvider) discovery(w http.ResponseWriter, r *http.Request) {
 		scopes = []string{"openid", "profile", "email", "offline_access"}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                issuer,
-		"authorization_endpoint":                f.URL + "/authorize",
-		"token_endpoint":                        f.URL + "/token",
-		"userinfo_endpoint":                     f.URL + "/userinfo",
-		"scopes_supported":                      scopes,
-		"code_challenge_methods_supported":      []string{"S256"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"issuer":                                         issuer,
+		"authorization_endpoint":                         f.URL + "/authorize",
+		"token_endpoint":                                 f.URL + "/token",
+		"userinfo_endpoint":                              f.URL + "/userinfo",
+		"scopes_supported":                               scopes,
+		"code_challenge_methods_supported":               []string{"S256"},
+		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post"},
+		"authorization_response_iss_parameter_supported": f.issInResponse,
 	})
 }
 

@@ -57,18 +57,28 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, client *sto
 	}
 	encoded := base64.RawURLEncoding.EncodeToString(payload)
 	mac := base64.RawURLEncoding.EncodeToString(s.formMAC.Sum(key, encoded))
+	var signedInAs string
+	if user != nil {
+		signedInAs = user.Name
+	}
+	s.renderConsent(w, client, req.RedirectURI, req.Scope, signedInAs, encoded+"."+mac)
+}
 
-	redirectHost, local := redirectDisplay(req.RedirectURI)
+// renderConsent renders the consent page for a client; request is the
+// form's signed or sealed request.
+func (s *Server) renderConsent(w http.ResponseWriter, client *store.Client, redirectURI, scope, signedInAs, request string) {
+	redirectHost, local := redirectDisplay(redirectURI)
 	v := &consentView{
 		page:           page{Title: "Authorize application"},
 		ClientName:     client.Name,
 		RedirectHost:   redirectHost,
-		RedirectURI:    req.RedirectURI,
+		RedirectURI:    redirectURI,
 		Local:          local,
-		Scope:          req.Scope,
+		Scope:          scope,
 		Provider:       s.providerName,
 		UpstreamScopes: strings.Join(s.upstreamScopes, " "),
-		Request:        encoded + "." + mac,
+		SignedInAs:     signedInAs,
+		Request:        request,
 	}
 	if isClientIDURL(client.ID) {
 		u, _ := url.Parse(client.ID)
@@ -80,9 +90,6 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, client *sto
 			v.ClientName = v.ClientHost
 		}
 	}
-	if user != nil {
-		v.SignedInAs = user.Name
-	}
 	s.renderPage(w, http.StatusOK, "consent.html", v)
 }
 
@@ -91,6 +98,10 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be read.")
+		return
+	}
+	if sealed, ok := strings.CutPrefix(r.PostFormValue("request"), heldCodePrefix); ok {
+		s.handleConsentAfterSignIn(w, r, sealed)
 		return
 	}
 	req, err := s.openConsentRequest(r)
@@ -107,7 +118,7 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	// to the next site (RFC 9700 §4.12).
 	switch r.PostFormValue("decision") {
 	case "approve":
-		s.startUpstream(w, r, http.StatusSeeOther, req)
+		s.startUpstream(w, r, http.StatusSeeOther, req, true)
 	case "deny":
 		s.redirectError(w, r, http.StatusSeeOther, req.RedirectURI, req.State, "access_denied", "the user denied the request")
 	default:

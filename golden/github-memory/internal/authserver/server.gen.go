@@ -57,15 +57,21 @@ const (
 	// registrations expire: clients that re-register on every start would
 	// otherwise fill the store.
 	clientTTL = 30 * 24 * time.Hour
-	// refreshGrace is the window in which presenting an already rotated
-	// refresh token again returns the same new pair instead of revoking the
-	// grant: hosted clients refresh twice within milliseconds.
-	refreshGrace = 30 * time.Second
 	// maxClientsPerAddress caps live registrations per network address.
 	// Hosted clients register from a handful of addresses for all of their
 	// users, so the cap is high; it exists to bound storage under a flood.
 	maxClientsPerAddress = 10000
 )
+
+// DefaultRefreshGrace is the default refresh grace window (REFRESH_GRACE).
+// Refresh tokens rotate on every use, and a rotated-out token that comes
+// back means it was copied, so the grant is revoked. Hosted clients,
+// though, sometimes send the same refresh twice within milliseconds; for
+// them a rotated-out token presented within the window gets the pair its
+// rotation issued, once (RFC 9700 §4.14.2). A thief who uses the stolen
+// token inside the window at most receives that pair once, and the next
+// use by either party ends the grant.
+const DefaultRefreshGrace = 10 * time.Second
 
 // Scopes. The MCP endpoint requires ScopeMCP. offline_access is accepted
 // for clients that ask for it before expecting a refresh token; refresh
@@ -106,6 +112,9 @@ type Provider interface {
 	// Issuer is the provider's issuer identifier when it is known (OpenID
 	// discovery), or empty.
 	Issuer() string
+	// IssuerInResponse reports whether the provider promises iss in every
+	// authorization response (RFC 9207), so that one without it is refused.
+	IssuerInResponse() bool
 }
 
 // Options configure a [Server].
@@ -130,6 +139,10 @@ type Options struct {
 	// AccessTokenTTL and RefreshTokenTTL are the lifetimes of our tokens.
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
+	// RefreshGrace is the window after a rotation in which the rotated-out
+	// refresh token, presented again, gets the pair its rotation issued —
+	// once; 0 means no window (see DefaultRefreshGrace).
+	RefreshGrace time.Duration
 	// RateLimit is the number of requests per minute one address may make
 	// to each of the registration, authorization and token endpoints; 0
 	// disables rate limiting.
@@ -161,6 +174,8 @@ type Server struct {
 
 	accessTTL  time.Duration
 	refreshTTL time.Duration
+	// refreshGrace: see Options.RefreshGrace.
+	refreshGrace time.Duration
 
 	limits struct{ register, authorize, token, revoke *rateLimiter }
 
@@ -187,6 +202,8 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("authserver: no redirect policy")
 	case opts.AccessTokenTTL <= 0 || opts.RefreshTokenTTL <= 0:
 		return nil, errors.New("authserver: token lifetimes must be positive")
+	case opts.RefreshGrace < 0:
+		return nil, errors.New("authserver: the refresh grace window must not be negative")
 	}
 	sealer, err := secret.NewSealer(opts.EncryptionKey)
 	if err != nil {
@@ -231,6 +248,7 @@ func New(opts Options) (*Server, error) {
 		clientDocs:     newMetadataFetcher(opts.Redirects, logger),
 		accessTTL:      opts.AccessTokenTTL,
 		refreshTTL:     opts.RefreshTokenTTL,
+		refreshGrace:   opts.RefreshGrace,
 		pages:          pages,
 		log:            logger,
 		now:            time.Now,

@@ -44,6 +44,9 @@ type Config struct {
 	// issued to MCP clients.
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
+	// RefreshGrace is how long after a rotation the old refresh token may
+	// be presented once more for the same new pair; 0 turns that off.
+	RefreshGrace time.Duration
 	// RateLimit is requests per minute per address; 0 disables it.
 	RateLimit int
 	// DevLogin replaces the upstream provider with a local form.
@@ -57,6 +60,11 @@ type Config struct {
 // addresses on behalf of all of their users, so the limit must carry many
 // users' sign-ins and refreshes; a flood runs into it within a second.
 const defaultRateLimit = 600
+
+// maxRefreshGrace bounds REFRESH_GRACE. The window exists for a client's
+// own duplicate requests, which arrive within a second; a long one would
+// give a stolen refresh token time to be used undetected.
+const maxRefreshGrace = time.Minute
 
 // Load reads the configuration through lookup (os.LookupEnv, or a merge of
 // it with a .env file). It reports every problem at once, one line each,
@@ -80,6 +88,7 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 	if c.AccessTokenTTL > 0 && c.RefreshTokenTTL > 0 && c.RefreshTokenTTL < c.AccessTokenTTL {
 		r.fail("REFRESH_TOKEN_TTL", "must not be shorter than ACCESS_TOKEN_TTL")
 	}
+	c.RefreshGrace = r.window("REFRESH_GRACE", authserver.DefaultRefreshGrace, maxRefreshGrace)
 	c.RateLimit = r.int("RATE_LIMIT", defaultRateLimit, 0, 1_000_000)
 	c.LogLevel = r.logLevel("LOG_LEVEL")
 
@@ -153,6 +162,21 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		r.fail(name, "must be a positive Go duration such as 1h or 30m, not %q", v)
+		return def
+	}
+	return d
+}
+
+// window reads a Go duration that may be zero (turned off) and is at most
+// max.
+func (r *reader) window(name string, def, max time.Duration) time.Duration {
+	v := r.get(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > max {
+		r.fail(name, "must be a Go duration from 0s (off) to %s, such as 10s, not %q", max, v)
 		return def
 	}
 	return d

@@ -33,7 +33,8 @@ var (
 	// revoke everything the first redemption produced.
 	ErrAlreadyUsed = errors.New("store: already used")
 	// ErrReused reports a rotated-out refresh token presented after the grace
-	// window. The store has already revoked the whole grant when it returns it.
+	// window, or again after its one replay. The store has already revoked the
+	// whole grant when it returns it.
 	ErrReused = errors.New("store: refresh token reused")
 	// ErrLimit reports that an address holds too many live registrations.
 	ErrLimit = errors.New("store: limit reached")
@@ -167,11 +168,14 @@ type Rotation struct {
 	// Next is the pair to issue if OldHash is still live.
 	Next TokenPair
 	// Sealed is the plaintext of Next, sealed by the caller. It is kept on the
-	// old token for the grace window so that a concurrent duplicate refresh
+	// old token for the grace window so that one concurrent duplicate refresh
 	// (hosted clients refresh twice within milliseconds) receives the same
-	// new pair instead of revoking the grant.
+	// new pair instead of revoking the grant. It is given out once: the
+	// replay deletes it (RFC 9700 §4.14.2 leaves a thief no window to keep
+	// using the old token). An empty Sealed allows no replay.
 	Sealed []byte
-	// Now and Grace define the grace window after rotation.
+	// Now and Grace define the grace window after rotation; a zero Grace
+	// allows no replay.
 	Now   time.Time
 	Grace time.Duration
 }
@@ -180,8 +184,8 @@ type Rotation struct {
 type Rotated struct {
 	Grant Grant
 	// Replayed is true when OldHash had already been rotated within the grace
-	// window; Sealed then holds the pair issued by that earlier rotation and
-	// nothing new was stored.
+	// window and not replayed yet; Sealed then holds the pair issued by that
+	// earlier rotation, nothing new was stored, and the pair is no longer kept.
 	Replayed bool
 	Sealed   []byte
 }
@@ -246,7 +250,9 @@ type Store interface {
 	GetAccessToken(ctx context.Context, hash string) (*AccessToken, error)
 	// RotateRefreshToken atomically replaces a live refresh token with
 	// r.Next. See Rotation and Rotated for the grace window. A token rotated
-	// longer than r.Grace ago revokes its whole grant and gives ErrReused; an
+	// longer than r.Grace ago, or already replayed once, revokes its whole
+	// grant and gives ErrReused. Of any number of concurrent uses of one
+	// token, at most one rotates and at most one replays; an
 	// unknown, expired or revoked token, or one issued to another client,
 	// gives ErrNotFound.
 	RotateRefreshToken(ctx context.Context, r Rotation) (*Rotated, error)

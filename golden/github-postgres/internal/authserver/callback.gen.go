@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"golang.org/x/oauth2"
 
@@ -28,7 +27,8 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "Invalid sign-in response", "The response from the sign-in provider has no state.")
 		return
 	}
-	if !s.upstreamStateBound(r, state) {
+	approved, bound := s.upstreamStateBound(r, state)
+	if !bound {
 		s.log.Warn("upstream callback in a browser that did not start the sign-in")
 		s.errorPage(w, http.StatusBadRequest, "Sign-in not started here", "This sign-in was not started in this browser. Start again from your application.")
 		return
@@ -50,9 +50,16 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	// A response naming another issuer than the provider we sent the user
 	// to is refused before anything in it is used (RFC 9207: it defends
 	// against mix-up, where a code from one provider is fed to the login
-	// with another).
+	// with another). So is one without iss from a provider whose metadata
+	// promises iss in every response (RFC 9207 §2.4): an attacker mixing
+	// in a response would simply leave the parameter out.
 	if want := s.provider.Issuer(); q.Has("iss") && want != "" && q.Get("iss") != want {
 		s.log.Warn("upstream response from an unexpected issuer", "client_id", pending.ClientID, "iss", q.Get("iss"))
+		fail("access_denied", "the sign-in response did not come from the expected sign-in provider")
+		return
+	}
+	if !q.Has("iss") && s.provider.IssuerInResponse() {
+		s.log.Warn("upstream response without iss from a provider that promises it", "client_id", pending.ClientID)
 		fail("access_denied", "the sign-in response did not come from the expected sign-in provider")
 		return
 	}
@@ -87,6 +94,20 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// Consent belongs to the user who signed in, not to the browser. If
+	// the login started on the remembered consent of the browser's last
+	// user, whoever signed in must have approved this client too;
+	// otherwise they are asked now, and the code waits for their answer.
+	if !approved {
+		remembered, err := s.remembered(r.Context(), id.ID, pending.ClientID, pending.RedirectURI, pending.Scope)
+		if err != nil {
+			s.log.Error("get consent", "err", err)
+			fail("temporarily_unavailable", "the sign-in could not be completed; try again")
+			return
+		}
+		approved = remembered
+	}
+
 	grantID := prefixGrantID + secret.Random(16)
 	upstreamToken, err := s.sealUpstream(grantID, tok)
 	if err != nil {
@@ -96,9 +117,14 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	// The code is single use, short-lived, and bound to everything the
 	// token endpoint checks again: client, redirect URI, PKCE challenge,
-	// resource and scope.
+	// resource and scope. A code that waits for the user's approval lives
+	// as long as the consent page, and codeTTL after it.
 	ourCode := secret.Token(prefixCode)
 	now := s.now()
+	expires := now.Add(codeTTL)
+	if !approved {
+		expires = expires.Add(consentFormTTL)
+	}
 	err = s.store.SaveCode(r.Context(), &store.Code{
 		Hash:                store.Hash(ourCode),
 		GrantID:             grantID,
@@ -111,36 +137,31 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		UserID:              id.ID,
 		UserName:            id.Name,
 		Upstream:            upstreamToken,
-		ExpiresAt:           now.Add(codeTTL),
+		ExpiresAt:           expires,
 	})
 	if err != nil {
 		s.log.Error("save code", "err", err)
 		fail("temporarily_unavailable", "the sign-in could not be completed; try again")
 		return
 	}
-	// Remember the approval: next time this user authorizes this client
-	// from this browser, the consent page is skipped.
-	if rememberConsent(pending.RedirectURI) {
-		err := s.store.SaveConsent(r.Context(), &store.Consent{
-			UserID:    id.ID,
-			ClientID:  pending.ClientID,
-			Scope:     pending.Scope,
-			ExpiresAt: now.Add(consentTTL),
-		})
-		if err != nil {
-			s.log.Warn("save consent", "err", err)
-		}
-	}
 	s.setSession(w, id.ID, id.Name)
-	s.log.Info("user signed in", "client_id", pending.ClientID, "user_id", id.ID)
-
-	params := url.Values{"code": {ourCode}}
-	if pending.ClientState != "" {
-		params.Set("state", pending.ClientState)
+	s.log.Info("user signed in", "client_id", pending.ClientID, "user_id", id.ID, "approved", approved)
+	held := &heldCode{
+		Code:        ourCode,
+		ClientID:    pending.ClientID,
+		RedirectURI: pending.RedirectURI,
+		State:       pending.ClientState,
+		Scope:       pending.Scope,
+		UserID:      id.ID,
+		Expires:     now.Add(consentFormTTL).Unix(),
+	}
+	if !approved {
+		s.askAfterSignIn(w, r, held, id.Name)
+		return
 	}
 	// A plain 302, also to loopback and app schemes (RFC 8252): the client
 	// takes it from there.
-	s.redirectToClient(w, r, http.StatusFound, pending.RedirectURI, params)
+	s.releaseCode(w, r, http.StatusFound, held)
 }
 
 // sealUpstream seals an upstream token for a grant. The grant ID is the

@@ -369,12 +369,21 @@ func (s *postgresStore) RotateRefreshToken(ctx context.Context, r Rotation) (*Ro
 	if err != nil {
 		return nil, notFound("rotate refresh token", err)
 	}
-	if inGrace(rotatedAt, r) {
+	if inGrace(rotatedAt, r) && len(sealed) > 0 {
+		// The one replay of this rotation: forget the pair, so that a third
+		// use is reuse. Every rotation of this token holds the grant's lock,
+		// so none runs between the read above and this.
+		if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET next_sealed = NULL WHERE hash = $1`, r.OldHash); err != nil {
+			return nil, fmt.Errorf("store: replay refresh rotation: %w", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return nil, fmt.Errorf("store: replay refresh rotation: %w", err)
+		}
 		return &Rotated{Grant: *g, Replayed: true, Sealed: sealed}, nil
 	}
-	// A rotated-out token presented after the window means two parties hold
-	// the same refresh token: end the grant for both. The foreign keys delete
-	// every token issued under it.
+	// A rotated-out token presented after the window, or a second time
+	// within it, means two parties hold the same refresh token: end the grant
+	// for both. The foreign keys delete every token issued under it.
 	if _, err := tx.Exec(ctx, `DELETE FROM grants WHERE id = $1`, grantID); err != nil {
 		return nil, fmt.Errorf("store: revoke reused grant: %w", err)
 	}

@@ -79,7 +79,10 @@ type Provider struct {
 	// presence means the user signs in with OpenID Connect: we send a nonce
 	// and check the ID token.
 	issuer string
-	pkce   bool
+	// issInResponse is set when discovery says the provider puts iss in
+	// every authorization response (RFC 9207).
+	issInResponse bool
+	pkce          bool
 	// client calls discovery and user info; tokenClient calls the token
 	// endpoint and may add headers the provider needs there.
 	client      *http.Client
@@ -149,6 +152,7 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 			scopes = slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return s == "offline_access" })
 		}
 		p.issuer = issuer
+		p.issInResponse = d.AuthorizationResponseIssParameterSupported
 	}
 
 	// Explicit settings win over everything.
@@ -201,6 +205,12 @@ func (p *Provider) UserInfoURL() string { return p.userInfoURL }
 // Issuer is the issuer found by OpenID discovery, or empty for a provider
 // configured with fixed endpoints.
 func (p *Provider) Issuer() string { return p.issuer }
+
+// IssuerInResponse reports whether the provider's metadata promises the iss
+// parameter in every authorization response
+// (authorization_response_iss_parameter_supported, RFC 9207): a response
+// without it then did not come from this provider as configured.
+func (p *Provider) IssuerInResponse() bool { return p.issInResponse }
 
 // AuthCodeURL returns the provider's authorization URL to send the user's
 // browser to. state must be unguessable and single-use: it is what ties the

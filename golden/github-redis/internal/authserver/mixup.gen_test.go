@@ -5,30 +5,45 @@ package authserver
 import "testing"
 
 // knownIssuer gives the upstream provider a known issuer identifier, as
-// OpenID discovery does, whatever the preset of this project.
+// OpenID discovery does, whatever the preset of this project; promisesIss
+// plays a discovery document with authorization_response_iss_parameter_supported.
 type knownIssuer struct {
 	Provider
-	issuer string
+	issuer      string
+	promisesIss bool
 }
 
 func (p knownIssuer) Issuer() string { return p.issuer }
 
+func (p knownIssuer) IssuerInResponse() bool { return p.promisesIss }
+
 // An upstream authorization response that names another issuer is refused
 // before its code is used (RFC 9207, mix-up defence); one that names ours,
-// or none (providers that do not send iss), completes the sign-in.
+// or none (providers that do not send iss), completes the sign-in — unless
+// the provider's metadata promises iss in every response, which makes a
+// response without it a forgery.
 func TestCallbackChecksUpstreamIssuer(t *testing.T) {
 	const issuer = "https://upstream.example"
-	env := newTestEnv(t, func(o *Options) { o.Provider = knownIssuer{o.Provider, issuer} })
+	var provider *knownIssuer
+	env := newTestEnv(t, func(o *Options) {
+		provider = &knownIssuer{Provider: o.Provider, issuer: issuer}
+		o.Provider = provider
+	})
 	c := env.newClient("none")
 	for _, tc := range []struct {
-		name, iss string
-		accepted  bool
+		name, iss   string
+		promisesIss bool
+		accepted    bool
 	}{
 		{name: "ours", iss: issuer, accepted: true},
 		{name: "absent", iss: "", accepted: true},
 		{name: "another", iss: "https://attacker.example", accepted: false},
+		{name: "ours, promised", iss: issuer, promisesIss: true, accepted: true},
+		{name: "absent, promised", iss: "", promisesIss: true, accepted: false},
+		{name: "another, promised", iss: "https://attacker.example", promisesIss: true, accepted: false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			provider.promisesIss = tc.promisesIss
 			env.upstream.set(func(f *fakeUpstream) { f.iss = tc.iss })
 			codes := env.store.count("SaveCode")
 			_, challenge := pkcePair()

@@ -594,36 +594,69 @@ func TestCodeReplayRevokesTokens(t *testing.T) {
 	wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
 }
 
-// Row: a rotated-out refresh token presented again after the grace window
-// is invalid_grant and revokes the whole grant; within the window it gets
-// the same new pair.
+// Row: a rotated-out refresh token presented again is invalid_grant and
+// revokes the whole grant, except once within the grace window
+// (REFRESH_GRACE), where it gets the pair its rotation issued
+// (RFC 9700 §4.14.2).
 func TestRefreshReuseRevokesGrant(t *testing.T) {
-	env := newTestEnv(t)
-	c, tokens := env.tokens()
-	old := tokens["refresh_token"].(string)
-
-	resp, next := env.refresh(c, old)
-	if resp.StatusCode != http.StatusOK || next["refresh_token"] == old {
-		t.Fatalf("refresh: %s %v", resp.Status, next)
+	// wantRevoked checks that the grant of tokens is gone: its newest
+	// access and refresh tokens no longer work.
+	wantRevoked := func(t *testing.T, env *testEnv, c testClient, tokens map[string]any) {
+		t.Helper()
+		if resp := env.mcpRequest(tokens["access_token"].(string)); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("access token after reuse: %s, want 401", resp.Status)
+		}
+		resp, body := env.refresh(c, tokens["refresh_token"].(string))
+		wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
 	}
-	// A concurrent duplicate (a hosted client refreshing twice at once)
-	// gets the very same pair.
-	env.clock.Advance(refreshGrace / 2)
-	resp, dup := env.refresh(c, old)
-	if resp.StatusCode != http.StatusOK || dup["access_token"] != next["access_token"] || dup["refresh_token"] != next["refresh_token"] {
-		t.Fatalf("duplicate refresh within the grace window: %s %v, want %v", resp.Status, dup, next)
+	// rotate refreshes once and returns the old refresh token and the new
+	// pair.
+	rotate := func(t *testing.T, env *testEnv) (testClient, string, map[string]any) {
+		t.Helper()
+		c, tokens := env.tokens()
+		old := tokens["refresh_token"].(string)
+		resp, next := env.refresh(c, old)
+		if resp.StatusCode != http.StatusOK || next["refresh_token"] == old {
+			t.Fatalf("refresh: %s %v", resp.Status, next)
+		}
+		return c, old, next
 	}
 
-	env.clock.Advance(refreshGrace)
-	resp, body := env.refresh(c, old)
-	wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
+	t.Run("once within the window", func(t *testing.T) {
+		env := newTestEnv(t)
+		c, old, next := rotate(t, env)
+		// A concurrent duplicate (a hosted client refreshing twice at
+		// once) gets the very same pair.
+		env.clock.Advance(DefaultRefreshGrace / 2)
+		resp, dup := env.refresh(c, old)
+		if resp.StatusCode != http.StatusOK || dup["access_token"] != next["access_token"] || dup["refresh_token"] != next["refresh_token"] {
+			t.Fatalf("duplicate refresh within the grace window: %s %v, want %v", resp.Status, dup, next)
+		}
+		if resp := env.mcpRequest(next["access_token"].(string)); resp.StatusCode != http.StatusOK {
+			t.Fatalf("access token after a duplicate refresh: %s", resp.Status)
+		}
+		// Only once: a third use, still within the window, is reuse.
+		resp, body := env.refresh(c, old)
+		wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
+		wantRevoked(t, env, c, next)
+	})
 
-	// The whole grant is gone: the newest tokens too.
-	if resp := env.mcpRequest(next["access_token"].(string)); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("access token after reuse: %s, want 401", resp.Status)
-	}
-	resp, body = env.refresh(c, next["refresh_token"].(string))
-	wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
+	t.Run("after the window", func(t *testing.T) {
+		env := newTestEnv(t)
+		c, old, next := rotate(t, env)
+		env.clock.Advance(DefaultRefreshGrace + time.Second)
+		resp, body := env.refresh(c, old)
+		wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
+		wantRevoked(t, env, c, next)
+	})
+
+	t.Run("no window", func(t *testing.T) {
+		env := newTestEnv(t, func(o *Options) { o.RefreshGrace = 0 })
+		c, old, next := rotate(t, env)
+		resp, body := env.refresh(c, old)
+		wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_grant")
+		wantRevoked(t, env, c, next)
+	})
 }
 
 // Row: an unknown client_id at /token is 401 invalid_client, which makes

@@ -24,6 +24,9 @@ type discovery struct {
 	ScopesSupported                   []string `json:"scopes_supported"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	// AuthorizationResponseIssParameterSupported is the provider's promise
+	// to put iss in every authorization response (RFC 9207 §3).
+	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // discover fetches the configuration document of the OpenID provider at

@@ -33,7 +33,7 @@ type consentKey struct{ userID, clientID string }
 type refreshEntry struct {
 	RefreshToken
 	rotatedAt time.Time // zero until the token is rotated out
-	sealed    []byte    // the pair the rotation issued, replayed within the grace window
+	sealed    []byte    // the pair the rotation issued, replayed once within the grace window
 }
 
 // Open returns an empty in-memory store. The memory store has no address,
@@ -240,11 +240,17 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 		return nil, ErrNotFound
 	}
 	if !old.rotatedAt.IsZero() {
-		if inGrace(old.rotatedAt, r) {
-			return &Rotated{Grant: cloneGrant(g), Replayed: true, Sealed: bytes.Clone(old.sealed)}, nil
+		if inGrace(old.rotatedAt, r) && len(old.sealed) > 0 {
+			// The one replay of this rotation: forget the pair, so that a
+			// third use is reuse.
+			sealed := old.sealed
+			old.sealed = nil
+			m.refresh[r.OldHash] = old
+			return &Rotated{Grant: cloneGrant(g), Replayed: true, Sealed: sealed}, nil
 		}
-		// A rotated-out token presented after the window means two parties
-		// hold the same refresh token: end the grant for both.
+		// A rotated-out token presented after the window, or a second time
+		// within it, means two parties hold the same refresh token: end the
+		// grant for both.
 		m.revokeGrant(g.ID)
 		return nil, ErrReused
 	}

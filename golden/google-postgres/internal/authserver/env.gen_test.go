@@ -93,6 +93,7 @@ func newTestEnvWithMCP(tb testing.TB, mcp http.Handler, opts ...envOption) *test
 		Redirects:       redirects,
 		AccessTokenTTL:  time.Hour,
 		RefreshTokenTTL: 720 * time.Hour,
+		RefreshGrace:    DefaultRefreshGrace,
 		RateLimit:       0,
 	}
 	for _, o := range opts {
@@ -297,10 +298,14 @@ type fakeUpstream struct {
 	expiresIn int
 	// refreshable issues refresh tokens and accepts them.
 	refreshable bool
-	codes       map[string]string // code -> PKCE challenge
-	access      map[string]bool
-	refresh     map[string]bool
-	refreshes   int
+	// userID and login, when userID is set, are the user who is signed in
+	// instead of fakeUserID.
+	userID    int
+	login     string
+	codes     map[string]string // code -> PKCE challenge
+	access    map[string]bool
+	refresh   map[string]bool
+	refreshes int
 }
 
 func newFakeUpstream(tb testing.TB) *fakeUpstream {
@@ -418,17 +423,21 @@ func (f *fakeUpstream) userinfo(w http.ResponseWriter, r *http.Request) {
 	token, _ := bearerToken(r) // an empty token is not issued
 	f.mu.Lock()
 	ok := f.access[token]
+	id, login, name := fakeUserID, fakeUserLogin, "Octo Cat"
+	if f.userID != 0 {
+		id, login, name = f.userID, f.login, f.login
+	}
 	f.mu.Unlock()
 	if !ok {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"id":    fakeUserID,
-		"sub":   strconv.Itoa(fakeUserID),
-		"login": fakeUserLogin,
-		"name":  "Octo Cat",
-		"email": "octocat@example.com",
+		"id":    id,
+		"sub":   strconv.Itoa(id),
+		"login": login,
+		"name":  name,
+		"email": login + "@example.com",
 	})
 }
 

@@ -68,21 +68,41 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 	// A user who already approved this client for this scope, in this
 	// browser, goes straight to the upstream login — if the redirect URI
-	// proves who the client is (see rememberConsent).
+	// proves who the client is (see rememberConsent). The cookie only
+	// predicts who will sign in: the callback checks the consent again for
+	// the user who actually did, and asks that user if they have not
+	// approved the client (see handleCallback).
 	user := s.sessionUser(r)
-	if user != nil && rememberConsent(req.RedirectURI) {
-		consent, err := s.store.GetConsent(r.Context(), user.ID, client.ID)
+	if user != nil {
+		remembered, err := s.remembered(r.Context(), user.ID, req.ClientID, req.RedirectURI, req.Scope)
 		switch {
-		case err == nil && scopeCovers(consent.Scope, req.Scope):
-			s.startUpstream(w, r, http.StatusFound, req)
-			return
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+		case err != nil:
 			s.log.Error("get consent", "err", err)
 			s.errorPage(w, http.StatusServiceUnavailable, "Temporarily unavailable", "The server cannot complete sign-in right now. Try again in a moment.")
+			return
+		case remembered:
+			s.startUpstream(w, r, http.StatusFound, req, false)
 			return
 		}
 	}
 	s.showConsent(w, r, client, req, user)
+}
+
+// remembered reports whether a user's remembered consent covers a request
+// to a client: the redirect URI proves the client (see rememberConsent)
+// and the approved scope includes the requested one.
+func (s *Server) remembered(ctx context.Context, userID, clientID, redirectURI, scope string) (bool, error) {
+	if !rememberConsent(redirectURI) {
+		return false, nil
+	}
+	consent, err := s.store.GetConsent(ctx, userID, clientID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return scopeCovers(consent.Scope, scope), nil
 }
 
 // authorizedClient resolves client_id and checks that redirect_uri is
@@ -118,22 +138,39 @@ func (s *Server) authorizedClient(w http.ResponseWriter, r *http.Request, client
 	return client, true
 }
 
-// newUpstreamState returns a random upstream state bound to a browser key.
-func (s *Server) newUpstreamState(browserKey string) string {
-	r := secret.Random(32)
-	return r + "." + base64.RawURLEncoding.EncodeToString(s.stateMAC.Sum(browserKey, r))
+// How the user came to the upstream login, carried in the upstream state
+// under its MAC: after approving on the consent page, or on a remembered
+// consent of the browser's last user, which the callback must check again
+// for the user who actually signs in.
+const (
+	stateApproved   = "a"
+	stateRemembered = "r"
+)
+
+// newUpstreamState returns a random upstream state bound to a browser key,
+// saying whether the user approved on the consent page.
+func (s *Server) newUpstreamState(browserKey string, approved bool) string {
+	r, how := secret.Random(32), stateRemembered
+	if approved {
+		how = stateApproved
+	}
+	return r + "." + how + "." + base64.RawURLEncoding.EncodeToString(s.stateMAC.Sum(browserKey, r, how))
 }
 
 // upstreamStateBound reports whether an upstream state was issued to the
-// browser making the request.
-func (s *Server) upstreamStateBound(r *http.Request, state string) bool {
+// browser making the request and, if so, whether the user approved on the
+// consent page before signing in.
+func (s *Server) upstreamStateBound(r *http.Request, state string) (approved, ok bool) {
 	key, ok := s.browserKeyOf(r)
-	random, mac, found := strings.Cut(state, ".")
-	if !ok || !found {
-		return false
+	parts := strings.Split(state, ".")
+	if !ok || len(parts) != 3 || (parts[1] != stateApproved && parts[1] != stateRemembered) {
+		return false, false
 	}
-	sum, err := base64.RawURLEncoding.DecodeString(mac)
-	return err == nil && s.stateMAC.Verify(sum, key, random)
+	sum, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !s.stateMAC.Verify(sum, key, parts[0], parts[1]) {
+		return false, false
+	}
+	return parts[1] == stateApproved, true
 }
 
 // rememberConsent reports whether an approval given for a redirect URI may
@@ -251,7 +288,8 @@ func (s *Server) redirectToClient(w http.ResponseWriter, r *http.Request, status
 }
 
 // startUpstream sends the browser to the upstream provider to sign in.
-// It runs only once the user has approved the client.
+// It runs only once the user has approved the client (approved), or the
+// browser's last user had approved it before (see handleAuthorize).
 //
 // The upstream state is ours: random, single-use, stored only as a hash,
 // and bound by a MAC to this browser's key. The callback therefore
@@ -261,8 +299,8 @@ func (s *Server) redirectToClient(w http.ResponseWriter, r *http.Request, status
 // store until the callback. Our PKCE pair towards the provider protects the
 // upstream code the way the client's protects ours, and the nonce ties an
 // OpenID provider's ID token to this very sign-in.
-func (s *Server) startUpstream(w http.ResponseWriter, r *http.Request, status int, req *authorizationRequest) {
-	state, nonce := s.newUpstreamState(s.browserKey(w, r)), secret.Random(16)
+func (s *Server) startUpstream(w http.ResponseWriter, r *http.Request, status int, req *authorizationRequest, approved bool) {
+	state, nonce := s.newUpstreamState(s.browserKey(w, r), approved), secret.Random(16)
 	var verifier string
 	if s.provider.UsesPKCE() {
 		verifier = oauth2.GenerateVerifier()

@@ -73,6 +73,9 @@ func (d *DevLogin) UserInfoURL() string { return d.baseURL + "/dev/userinfo" }
 // Issuer is empty: the development form sends no iss parameter.
 func (d *DevLogin) Issuer() string { return "" }
 
+// IssuerInResponse is false: the development form sends no iss parameter.
+func (d *DevLogin) IssuerInResponse() bool { return false }
+
 // devUser returns the name the development token of a request carries.
 func devUser(r *http.Request) (string, error) {
 	token, err := bearerToken(r)

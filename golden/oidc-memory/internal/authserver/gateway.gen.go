@@ -52,14 +52,16 @@ func (u *Upstream) UserInfoURL() string { return u.s.provider.UserInfoURL() }
 // Client returns an HTTP client that authenticates to the provider as the
 // user of the MCP request carrying info (a tool handler's
 // req.Extra.TokenInfo). It fails with ErrSignInAgain when only a new
-// sign-in can help.
+// sign-in can help. The token goes only to the origin of each request the
+// tool makes: redirects to another host are followed without it (see
+// originBoundToken).
 func (u *Upstream) Client(ctx context.Context, info *auth.TokenInfo) (*http.Client, error) {
 	tok, err := u.Token(ctx, info)
 	if err != nil {
 		return nil, err
 	}
 	return &http.Client{
-		Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(tok)},
+		Transport: &originBoundToken{token: tok, base: http.DefaultTransport},
 		Timeout:   30 * time.Second,
 	}, nil
 }

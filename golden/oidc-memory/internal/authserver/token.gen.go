@@ -168,10 +168,11 @@ func (s *Server) redeemCode(w http.ResponseWriter, r *http.Request, client *stor
 	ctx := r.Context()
 	hash := store.Hash(code)
 	c, err := s.store.GetCode(ctx, hash)
+	used := errors.Is(err, store.ErrAlreadyUsed)
 	switch {
-	case errors.Is(err, store.ErrAlreadyUsed):
-		s.codeReplayed(w, r, client, c.GrantID)
-		return
+	case used:
+		// A spent code is checked like a live one before anything is
+		// revoked; see below.
 	case errors.Is(err, store.ErrNotFound):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "the code is invalid or expired")
 		return
@@ -200,6 +201,15 @@ func (s *Server) redeemCode(w http.ResponseWriter, r *http.Request, client *stor
 	}
 	if !pkceMatches(verifier, c.CodeChallenge) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match the code_challenge")
+		return
+	}
+	// Only now is a spent code a replay worth revoking for: the request
+	// comes from the client the code was issued to and proves the PKCE
+	// verifier, so the code really was redeemed twice by holders of the
+	// client's secrets. Anyone else holding a used code (a leaked URL, a
+	// log) is refused above and cannot end the user's grant with it.
+	if used {
+		s.codeReplayed(w, r, client, c.GrantID)
 		return
 	}
 	if !s.resourceParamOK(w, r) {
@@ -341,7 +351,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, client *store.C
 		Next:     next,
 		Sealed:   s.sealer.Seal(sealed, "refresh "+oldHash),
 		Now:      now,
-		Grace:    refreshGrace,
+		Grace:    s.refreshGrace,
 	})
 	switch {
 	case errors.Is(err, store.ErrReused):

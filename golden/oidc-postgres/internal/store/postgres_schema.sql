@@ -103,8 +103,9 @@ CREATE INDEX IF NOT EXISTS access_tokens_grant_id ON access_tokens (grant_id);
 CREATE INDEX IF NOT EXISTS access_tokens_expires_at ON access_tokens (expires_at);
 
 -- A rotated-out refresh token is kept until it expires: rotated_at and
--- next_sealed let a duplicate refresh within the grace window receive the
--- same new pair, and a later reuse be recognised and punished.
+-- next_sealed let one duplicate refresh within the grace window receive the
+-- same new pair (next_sealed is cleared when it does), and any other reuse
+-- be recognised and punished.
 CREATE TABLE IF NOT EXISTS refresh_tokens (
 	hash        text PRIMARY KEY,
 	grant_id    text NOT NULL REFERENCES grants (id) ON DELETE CASCADE,

@@ -188,3 +188,42 @@ func TestConcurrentCodeRedemptions(t *testing.T) {
 		env.wantOneRevokedWinner(t, c, answers)
 	}
 }
+
+// A spent code presented by anyone but its client — another client, or
+// its own client without the right redirect URI or PKCE verifier — is
+// invalid_grant and revokes nothing: holding a used code (from a log, a
+// browser history) must not let anyone end the user's grant. Only the
+// client the code was issued to, proving its verifier, is treated as a
+// replay (TestCodeReplayRevokesTokens).
+func TestCodeReplayByOthersRevokesNothing(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.newClient("none")
+	code, verifier := env.code(c)
+	first := env.tryExchange(c, code, verifier)
+	if first.err != nil || first.resp.StatusCode != http.StatusOK {
+		t.Fatalf("first redemption: %v %v", first.err, first.body)
+	}
+	other := env.newClient("none")
+	otherVerifier, _ := pkcePair()
+	for name, replay := range map[string]struct {
+		client   testClient
+		verifier string
+	}{
+		"another client, wrong verifier and redirect": {testClient{ID: other.ID, RedirectURI: "http://localhost:9999/elsewhere"}, otherVerifier},
+		"another client, the right verifier":          {other, verifier},
+		"the client, a wrong verifier":                {c, otherVerifier},
+		"the client, another redirect URI":            {testClient{ID: c.ID, RedirectURI: "http://localhost:9999/elsewhere"}, verifier},
+	} {
+		a := env.tryExchange(replay.client, code, replay.verifier)
+		if a.err != nil {
+			t.Fatalf("%s: POST /token: %v", name, a.err)
+		}
+		wantOAuthError(t, a.resp, a.body, http.StatusBadRequest, "invalid_grant")
+	}
+	if n := env.store.count("RevokeGrant"); n != 0 {
+		t.Fatalf("replays by others revoked %d grants, want none", n)
+	}
+	if resp := env.mcpRequest(first.body["access_token"].(string)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("/mcp with the first redemption's token after others replayed the code: %s", resp.Status)
+	}
+}

@@ -34,7 +34,7 @@ const defaultKeyPrefix = "oidc-redis:"
 //	grant:<id>                   hash: v (JSON), up (upstream token JSON), exp
 //	grant-tokens:<id>            sorted set: the grant's token keys by expiry
 //	access:<hash>                hash: v (JSON), g (grant id)
-//	refresh:<hash>               hash: v (JSON), g, c (client id), exp, rot (time rotated), next (sealed pair)
+//	refresh:<hash>               hash: v (JSON), g, c (client id), exp, rot (time rotated), next (sealed pair, until replayed)
 //
 // A grant and its first tokens are written by the script that marks their
 // code used. A token counts only while its grant key exists, and revoking a
@@ -505,8 +505,9 @@ end
 `
 
 // rotateScript replaces a live refresh token by a new pair, replays the
-// earlier rotation to a duplicate within the grace window, and revokes the
-// grant when a rotated-out token comes back after it.
+// earlier rotation once to a duplicate within the grace window (deleting
+// the pair as it does), and revokes the grant when a rotated-out token
+// comes back after the window or a second time within it.
 //
 // KEYS: old refresh, new access, new refresh.
 // ARGV: key prefix, client id, now, grace (ms), sealed, access v, access exp, refresh v, refresh exp.
@@ -520,8 +521,9 @@ local g = redis.call('HMGET', grant, 'v', 'up', 'exp')
 if not g[1] or tonumber(g[3]) <= now then return {'notfound'} end
 if t[4] then
 	local grace = tonumber(ARGV[4])
-	if grace > 0 and now - tonumber(t[4]) <= grace then
-		return {'replayed', g[1], g[2], g[3], t[5] or ''}
+	if grace > 0 and now - tonumber(t[4]) <= grace and t[5] and t[5] ~= '' then
+		redis.call('HDEL', KEYS[1], 'next')
+		return {'replayed', g[1], g[2], g[3], t[5]}
 	end
 	revoke(grant, tokens)
 	return {'reused'}

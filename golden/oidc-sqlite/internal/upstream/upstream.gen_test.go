@@ -97,6 +97,21 @@ func TestNewDiscoversEndpoints(t *testing.T) {
 	}
 }
 
+// A provider whose discovery document sets
+// authorization_response_iss_parameter_supported promises iss in every
+// authorization response (RFC 9207), and the callback holds it to that.
+func TestNewReadsIssParameterSupport(t *testing.T) {
+	for _, promised := range []bool{false, true} {
+		f := newFakeProvider(t, func(f *fakeProvider) { f.issInResponse = promised })
+		if got := mustProvider(t, fakeConfig(f), oidcShaped()).IssuerInResponse(); got != promised {
+			t.Errorf("discovery says authorization_response_iss_parameter_supported=%v; IssuerInResponse() = %v", promised, got)
+		}
+	}
+	if mustProvider(t, githubConfig(newFakeProvider(t, func(f *fakeProvider) { f.issInResponse = true })), githubShaped()).IssuerInResponse() {
+		t.Error("a provider with fixed endpoints promises iss")
+	}
+}
+
 func TestNewRefusesIssuerMismatch(t *testing.T) {
 	// A document naming another issuer is another provider's, or this one
 	// reached under a name its ID tokens will not carry.

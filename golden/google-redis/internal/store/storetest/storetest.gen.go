@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("RotateGrace", func(t *testing.T) { testRotateGrace(t, open(t)) })
 	t.Run("RotateRaceNoGrace", func(t *testing.T) { testRotateRaceNoGrace(t, open(t)) })
 	t.Run("RotateRaceGrace", func(t *testing.T) { testRotateRaceGrace(t, open(t)) })
+	t.Run("RotateRaceGracePair", func(t *testing.T) { testRotateRaceGracePair(t, open(t)) })
 	t.Run("DeleteExpired", func(t *testing.T) { testDeleteExpired(t, open(t)) })
 }
 
@@ -244,12 +245,18 @@ func tokensStored(t *testing.T, s store.Store, pair store.TokenPair) bool {
 // race runs f from racers goroutines released at the same instant and
 // returns their errors.
 func race(f func(i int) error) []error {
+	return raceN(racers, f)
+}
+
+// raceN runs f from n goroutines released at the same instant and returns
+// their errors.
+func raceN(n int, f func(i int) error) []error {
 	var (
 		start = make(chan struct{})
-		errs  = make([]error, racers)
+		errs  = make([]error, n)
 		wg    sync.WaitGroup
 	)
-	for i := range racers {
+	for i := range n {
 		wg.Go(func() {
 			<-start
 			errs[i] = f(i)
@@ -848,18 +855,31 @@ func testRotateGrace(t *testing.T, s store.Store) {
 		t.Fatal("a duplicate inside the grace window revoked the grant")
 	}
 
-	// Past the window the old token is a stolen or leaked one: the whole
-	// grant goes, including the pair the legitimate rotation issued.
-	late := rotation(g, first, t0.Add(grace+time.Second), grace)
-	_, err = s.RotateRefreshToken(ctx, late)
-	mustErr(t, "RotateRefreshToken after the grace window", err, store.ErrReused)
+	// The pair is given out once per rotation (RFC 9700 §4.14.2): a third
+	// use, even inside the window, is a thief keeping the old token alive,
+	// and the whole grant goes, including the pair the rotation issued.
+	again := rotation(g, first, t0.Add(grace/2), grace)
+	_, err = s.RotateRefreshToken(ctx, again)
+	mustErr(t, "RotateRefreshToken after the replay", err, store.ErrReused)
 	if grantAlive(t, s, g, rot.Next) {
-		t.Fatal("reuse after the grace window left the grant alive")
+		t.Fatal("a second replay inside the grace window left the grant alive")
 	}
 	_, err = s.GetRefreshToken(ctx, rot.Next.Refresh.Hash)
 	mustErr(t, "GetRefreshToken after reuse", err, store.ErrNotFound)
-	_, err = s.RotateRefreshToken(ctx, late)
+	_, err = s.RotateRefreshToken(ctx, again)
 	mustErr(t, "RotateRefreshToken of the revoked grant", err, store.ErrNotFound)
+
+	// Past the window the old token is a stolen or leaked one, replayed or
+	// not: the whole grant goes.
+	g3, first3 := createGrant(t, s)
+	rot3 := rotation(g3, first3, t0, grace)
+	_, err = s.RotateRefreshToken(ctx, rot3)
+	mustOK(t, "RotateRefreshToken", err)
+	_, err = s.RotateRefreshToken(ctx, rotation(g3, first3, t0.Add(grace+time.Second), grace))
+	mustErr(t, "RotateRefreshToken after the grace window", err, store.ErrReused)
+	if grantAlive(t, s, g3, rot3.Next) {
+		t.Fatal("reuse after the grace window left the grant alive")
+	}
 
 	// Without a grace window any second use is reuse.
 	g2, first2 := createGrant(t, s)
@@ -900,6 +920,9 @@ func testRotateRaceNoGrace(t *testing.T, s store.Store) {
 	}
 }
 
+// Many concurrent uses of one refresh token inside the grace window: one
+// rotates, one gets the same pair again, and the others are reuse, which
+// ends the grant. No interleaving lets two rotate or two replay.
 func testRotateRaceGrace(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	g, first := createGrant(t, s)
@@ -914,32 +937,75 @@ func testRotateRaceGrace(t *testing.T, s store.Store) {
 		results[i], err = s.RotateRefreshToken(ctx, rots[i])
 		return err
 	})
-	if n := count(t, errs, nil); n != racers {
-		t.Fatalf("%d of %d concurrent rotations inside the grace window succeeded, want all", n, racers)
+	if n := count(t, errs, nil, store.ErrReused, store.ErrNotFound); n != 2 {
+		t.Fatalf("%d of %d concurrent uses of one refresh token got tokens, want 2 (a rotation and its one replay)", n, racers)
 	}
-	winner := -1
+	if count(t, errs, store.ErrReused, store.ErrNotFound) == 0 {
+		t.Fatal("no concurrent use reported ErrReused")
+	}
+	winner, replay := -1, -1
 	for i, r := range results {
-		if !r.Replayed {
-			if winner >= 0 {
-				t.Fatalf("rotations %d and %d both rotated the same refresh token", winner, i)
-			}
+		switch {
+		case errs[i] != nil:
+		case !r.Replayed:
 			winner = i
+		default:
+			replay = i
 		}
 	}
-	if winner < 0 {
-		t.Fatal("every concurrent rotation was a replay; none rotated")
+	if winner < 0 || replay < 0 {
+		t.Fatalf("the two successes: rotation %d, replay %d; want one of each", winner, replay)
 	}
-	for i, r := range results {
-		if i != winner && !bytes.Equal(r.Sealed, rots[winner].Sealed) {
-			t.Fatalf("replay %d got Sealed %q, want the winner's %q", i, r.Sealed, rots[winner].Sealed)
-		}
+	if !bytes.Equal(results[replay].Sealed, rots[winner].Sealed) {
+		t.Fatalf("the replay got Sealed %q, want the rotation's %q", results[replay].Sealed, rots[winner].Sealed)
 	}
-	if !grantAlive(t, s, g, rots[winner].Next) {
-		t.Fatal("the winner's pair does not work")
+	if tokensStored(t, s, rots[winner].Next) {
+		t.Fatal("the grant survived a third use of its refresh token inside the grace window")
 	}
 	for i, rot := range rots {
-		if _, err := s.GetAccessToken(ctx, rot.Next.Access.Hash); i != winner && !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("a replayed rotation stored its own access token (error %v)", err)
+		if i != winner && tokensStored(t, s, rot.Next) {
+			t.Fatalf("use %d stored its own pair", i)
+		}
+	}
+}
+
+// Two concurrent uses of one refresh token inside the grace window — a
+// hosted client refreshing twice at once — both get the same new pair and
+// the grant lives on, whichever reaches the store first.
+func testRotateRaceGracePair(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for round := range 20 {
+		g, first := createGrant(t, s)
+		at := now()
+		var (
+			asked [2]store.Rotation
+			rots  [2]*store.Rotated
+		)
+		for i := range asked {
+			asked[i] = rotation(g, first, at, time.Minute)
+		}
+		errs := raceN(2, func(i int) error {
+			var err error
+			rots[i], err = s.RotateRefreshToken(ctx, asked[i])
+			return err
+		})
+		mustOK(t, "first of two concurrent rotations", errs[0])
+		mustOK(t, "second of two concurrent rotations", errs[1])
+		if rots[0].Replayed == rots[1].Replayed {
+			t.Fatalf("round %d: Replayed = %v and %v, want one rotation and one replay", round, rots[0].Replayed, rots[1].Replayed)
+		}
+		winner, replay := 0, 1
+		if rots[0].Replayed {
+			winner, replay = 1, 0
+		}
+		if !bytes.Equal(rots[replay].Sealed, asked[winner].Sealed) {
+			t.Fatalf("round %d: the replay got Sealed %q, want the rotation's %q", round, rots[replay].Sealed, asked[winner].Sealed)
+		}
+		if !grantAlive(t, s, g, asked[winner].Next) {
+			t.Fatalf("round %d: two concurrent uses inside the window ended the grant", round)
+		}
+		if tokensStored(t, s, asked[replay].Next) {
+			t.Fatalf("round %d: the replay stored its own pair", round)
 		}
 	}
 }
