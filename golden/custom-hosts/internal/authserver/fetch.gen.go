@@ -99,7 +99,7 @@ func (f *safeFetcher) dial(ctx context.Context, network, address string) (net.Co
 	}
 	for _, ip := range addrs {
 		if !globallyRoutable(ip) {
-			return nil, fmt.Errorf("refusing to fetch from %s: its address %s is not globally routable", host, ip)
+			return nil, &refusedAddressError{host: host, addr: ip}
 		}
 	}
 	var errs []error
@@ -111,6 +111,24 @@ func (f *safeFetcher) dial(ctx context.Context, network, address string) (net.Co
 		errs = append(errs, err)
 	}
 	return nil, errors.Join(errs...)
+}
+
+// refusedAddressError is a host whose address the filter refused.
+type refusedAddressError struct {
+	host string
+	addr netip.Addr
+}
+
+func (e *refusedAddressError) Error() string {
+	return fmt.Sprintf("refusing to fetch from %s: its address %s is not globally routable", e.host, e.addr)
+}
+
+// transient reports whether a failed request may succeed if tried again:
+// not when the host does not exist or its address is refused.
+func transient(err error) bool {
+	var dnsErr *net.DNSError
+	var refused *refusedAddressError
+	return !(errors.As(err, &dnsErr) && dnsErr.IsNotFound) && !errors.As(err, &refused)
 }
 
 // fetched is the answer of a successful fetch.
@@ -127,6 +145,9 @@ type fetched struct {
 type fetchError struct {
 	message string
 	detail  error // for the log
+	// unavailable: nothing usable came back (network failure, timeout, a
+	// 5xx answer); the same URL may work a moment later.
+	unavailable bool
 }
 
 func (e *fetchError) Error() string { return e.message }
@@ -146,15 +167,18 @@ func (f *safeFetcher) get(ctx context.Context, rawURL string, maxBytes int64) (*
 	req.Header.Set("Accept", "application/json")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, &fetchError{message: rawURL + " could not be fetched", detail: err}
+		return nil, &fetchError{message: rawURL + " could not be fetched", detail: err, unavailable: transient(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &fetchError{message: fmt.Sprintf("%s answered with HTTP status %d instead of 200 (redirects are not followed)", rawURL, resp.StatusCode)}
+		return nil, &fetchError{
+			message:     fmt.Sprintf("%s answered with HTTP status %d instead of 200 (redirects are not followed)", rawURL, resp.StatusCode),
+			unavailable: resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests,
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
-		return nil, &fetchError{message: rawURL + " could not be read", detail: err}
+		return nil, &fetchError{message: rawURL + " could not be read", detail: err, unavailable: true}
 	}
 	if int64(len(body)) > maxBytes {
 		return nil, &fetchError{message: fmt.Sprintf("%s is larger than %d bytes", rawURL, maxBytes)}

@@ -128,11 +128,17 @@ func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request) (*st
 // tokenClient finds the client a token or revocation request names: a
 // registration, or the document at a client ID URL (cached; see
 // metadataFetcher). A client that cannot be found gives the reason to
-// answer with invalid_client; a store failure gives an error.
+// answer with invalid_client; a store failure, or a document host that
+// cannot be reached, gives an error: answered temporarily_unavailable, so
+// the client keeps its tokens and tries again.
 func (s *Server) tokenClient(ctx context.Context, id string) (*store.Client, string, error) {
 	if isClientIDURL(id) {
 		client, err := s.clientDocs.fetch(ctx, id, s.now())
-		if err != nil {
+		var docErr *clientDocError
+		switch {
+		case errors.As(err, &docErr) && docErr.unavailable:
+			return nil, "", err
+		case err != nil:
 			return nil, err.Error(), nil
 		}
 		return client, "", nil
@@ -200,7 +206,15 @@ func (s *Server) authenticateAssertion(w http.ResponseWriter, r *http.Request, a
 		if errors.As(err, &reason) {
 			return fail("client_assertion: " + reason.Error())
 		}
-		s.log.Info("client keys unavailable", "client_id", client.ID, "err", err)
+		var fe *fetchError
+		if errors.As(err, &fe) {
+			s.log.Info("client keys unavailable", "client_id", client.ID, "err", fe.message, "detail", fe.detail)
+		}
+		if fe != nil && fe.unavailable {
+			w.Header().Set("Retry-After", "5")
+			writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the client's keys (jwks_uri) cannot be fetched right now; retry shortly")
+			return nil, false
+		}
 		return fail("client_assertion: the client's keys could not be fetched")
 	}
 

@@ -25,6 +25,10 @@ import (
 const (
 	maxClientDocBytes = 8 << 10
 	maxCachedDocs     = 1000
+	// staleDocGrace is how long an expired document is still used when its
+	// host cannot be reached (stale-if-error, RFC 5861): a client's refresh
+	// should not fail because its own web server hiccuped.
+	staleDocGrace = 24 * time.Hour
 )
 
 // clientDocError reports a client ID URL whose document cannot be used.
@@ -32,6 +36,10 @@ const (
 // shown to the user.
 type clientDocError struct {
 	reason string
+	// unavailable is set when the document could not be fetched at all
+	// (network failure, timeout, a 5xx answer): the client may be fine and
+	// its host down for a moment.
+	unavailable bool
 }
 
 func (e *clientDocError) Error() string { return "client metadata document: " + e.reason }
@@ -103,13 +111,14 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 	got, err := f.net.get(ctx, clientID, maxClientDocBytes)
 	if err != nil {
 		var fe *fetchError
-		if errors.As(err, &fe) {
-			if fe.detail != nil {
-				f.log.Info("client metadata document unreachable", "client_id", clientID, "err", fe.detail)
-			}
-			return nil, docError("%s", fe.message)
+		if !errors.As(err, &fe) {
+			fe = &fetchError{message: clientID + " could not be fetched", detail: err}
 		}
-		return nil, docError("%s could not be fetched", clientID)
+		f.log.Info("client metadata document unreachable", "client_id", clientID, "err", fe.message, "detail", fe.detail)
+		if fe.unavailable && ok && now.Before(cached.expires.Add(staleDocGrace)) {
+			return cached.client, nil
+		}
+		return nil, &clientDocError{reason: fe.message, unavailable: fe.unavailable}
 	}
 
 	m, regErr := parseClientMetadata(got.body)
@@ -160,6 +169,9 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 		CreatedAt:               now,
 	}
 	if got.ttl <= 0 {
+		f.mu.Lock()
+		delete(f.cache, clientID) // the document no longer wants to be kept
+		f.mu.Unlock()
 		return client, nil
 	}
 	f.mu.Lock()

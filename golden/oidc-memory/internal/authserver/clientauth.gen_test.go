@@ -400,3 +400,36 @@ func TestDocumentErrorPageOwnWords(t *testing.T) {
 		t.Fatalf("error page for a document answered with a crafted reason phrase: %s\n%s", resp.Status, page)
 	}
 }
+
+// A document host that is down does not cost the client its tokens: an
+// expired cached document is still used (stale-if-error), and with none
+// cached the token endpoint answers temporarily_unavailable, never
+// invalid_client.
+func TestDocumentHostDown(t *testing.T) {
+	for _, cacheControl := range []string{"max-age=60", "no-store"} {
+		t.Run(cacheControl, func(t *testing.T) {
+			env := newTestEnv(t)
+			var down atomic.Bool
+			docURL := clientDocServer(t, env, func(docURL string, w http.ResponseWriter, r *http.Request) {
+				if down.Load() {
+					http.Error(w, "maintenance", http.StatusServiceUnavailable)
+					return
+				}
+				w.Header().Set("Cache-Control", cacheControl)
+				fmt.Fprint(w, clientDoc(docURL, testRedirectURI))
+			})
+			c := testClient{ID: docURL, RedirectURI: testRedirectURI}
+			code, verifier := env.code(c)
+			env.clock.Advance(61 * time.Second)
+			down.Store(true)
+			resp, body := env.exchange(c, code, verifier)
+			if cacheControl == "no-store" {
+				wantOAuthError(t, resp, body, http.StatusServiceUnavailable, "temporarily_unavailable")
+				return
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("exchange with the document host down and a stale copy: %s %v", resp.Status, body)
+			}
+		})
+	}
+}
