@@ -30,7 +30,7 @@ func StoreHelp(store string) string { return storeHelp[store] }
 // URIs (http://localhost, 127.0.0.1, [::1] on any port) are always allowed
 // and need no entry.
 var DefaultRedirectHosts = []string{
-	"claude.ai", "claude.com", "chatgpt.com", "www.cursor.com", "vscode.dev", "cursor://", "vscode://",
+	"claude.ai", "claude.com", "chatgpt.com", "www.cursor.com", "vscode.dev", "insiders.vscode.dev", "cursor://", "vscode://",
 }
 
 // Options are the answers that determine a generated project.

@@ -29,6 +29,7 @@ var requirements = []Requirement{
 	{Path: "github.com/modelcontextprotocol/go-sdk", Version: "v1.8.0"},
 	{Path: "golang.org/x/oauth2", Version: "v0.38.0"},
 	{Path: "golang.org/x/time", Version: "v0.16.0"},
+	{Path: "github.com/go-jose/go-jose/v4", Version: "v4.1.9"},
 	{Path: "modernc.org/sqlite", Version: "v1.62.0", Store: "sqlite"},
 	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Store: "redis"},
 	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Store: "postgres"},

@@ -9,19 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
-
-// preMergeVSCode is how a generated server that still refuses unsupported
-// grant types answers VS Code's registration. Issue 8 makes the server
-// drop them instead; until that is merged this one refusal is tolerated,
-// and only in exactly this form.
-const preMergeVSCode = `grant type "urn:ietf:params:oauth:grant-type:device_code" is not supported`
 
 // TestGeneratedServers runs the doctor with --register and --flow against
 // a generated server on every store, signed in by the test browser
@@ -45,15 +38,10 @@ func TestGeneratedServers(t *testing.T) {
 			})
 			port := projecttest.FreePort(t)
 			base := "http://127.0.0.1:" + strconv.Itoa(port)
-			hosts := slices.Clone(generator.DefaultRedirectHosts)
-			if !slices.Contains(hosts, "insiders.vscode.dev") {
-				hosts = append(hosts, "insiders.vscode.dev") // the default once issue 8 is merged
-			}
 			env["PORT"] = strconv.Itoa(port)
 			env["BASE_URL"] = base
 			env["DEV_LOGIN"] = "1"
 			env["ENCRYPTION_KEY"] = projecttest.RandomKey(t)
-			env["ALLOWED_REDIRECT_HOSTS"] = strings.Join(hosts, ",")
 			env["RATE_LIMIT"] = "0"
 			env["LOG_LEVEL"] = "warn"
 			projecttest.Start(ctx, t, bin, base, env)
@@ -64,8 +52,6 @@ func TestGeneratedServers(t *testing.T) {
 				switch {
 				case c.Status == Pass:
 				case c.Status == Skip && slices.Contains(allowedSkips, c.ID):
-				case c.ID == "register.vscode" && c.Status == Fail && strings.Contains(c.Message, preMergeVSCode):
-					t.Logf("KNOWN UNTIL ISSUE 8 IS MERGED: %s", c.Message)
 				default:
 					logReport(t, r)
 					t.Fatalf("%s: %s %s, want pass", c.ID, c.Status, c.Message)
@@ -74,7 +60,7 @@ func TestGeneratedServers(t *testing.T) {
 			if r.Error != "" {
 				t.Fatalf("the doctor could not finish: %s", r.Error)
 			}
-			for _, id := range []string{"discovery.resource", "transport.cors_mcp", "transport.origin", "register.claude-ai", "register.cursor",
+			for _, id := range []string{"discovery.resource", "transport.cors_mcp", "transport.origin", "register.claude-ai", "register.cursor", "register.vscode",
 				"flow.pkce", "flow.code_replay", "flow.replay_revokes", "flow.rotation", "flow.refresh_reuse", "flow.resource_token", "flow.tools_list"} {
 				if _, ok := r.Check(id); !ok {
 					t.Fatalf("the report has no %s", id)

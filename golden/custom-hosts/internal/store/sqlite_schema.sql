@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS clients (
 	grant_types                TEXT NOT NULL, -- JSON array
 	response_types             TEXT NOT NULL, -- JSON array
 	token_endpoint_auth_method TEXT NOT NULL,
+	jwks                       TEXT NOT NULL DEFAULT '', -- private_key_jwt keys (JWK Set JSON)
+	jwks_uri                   TEXT NOT NULL DEFAULT '',
 	scope                      TEXT NOT NULL,
 	client_uri                 TEXT NOT NULL,
 	logo_uri                   TEXT NOT NULL,
@@ -31,6 +33,13 @@ CREATE TABLE IF NOT EXISTS clients (
 -- Counting an address's live registrations is the registration cap.
 CREATE INDEX IF NOT EXISTS clients_registered_from ON clients (registered_from, expires_at);
 CREATE INDEX IF NOT EXISTS clients_expires_at ON clients (expires_at);
+
+-- Client assertion IDs (hash of client ID and jti), remembered until the
+-- assertion expires so that each is used once.
+CREATE TABLE IF NOT EXISTS assertion_ids (
+	id         TEXT PRIMARY KEY,
+	expires_at INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE IF NOT EXISTS consents (
 	user_id    TEXT NOT NULL,

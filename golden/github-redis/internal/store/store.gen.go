@@ -57,11 +57,15 @@ type Client struct {
 	GrantTypes              []string
 	ResponseTypes           []string
 	TokenEndpointAuthMethod string
-	Scope                   string
-	ClientURI               string
-	LogoURI                 string
-	RegisteredFrom          string // remote address, for the per-address cap
-	CreatedAt               time.Time
+	// JWKS (a JWK Set, as JSON) or JWKSURI holds the public keys of a client
+	// that authenticates with private_key_jwt.
+	JWKS           string
+	JWKSURI        string
+	Scope          string
+	ClientURI      string
+	LogoURI        string
+	RegisteredFrom string // remote address, for the per-address cap
+	CreatedAt      time.Time
 	// ExpiresAt is when an unused registration is forgotten. Each successful
 	// token issuance pushes it forward (see TouchClient), so only abandoned
 	// registrations expire.
@@ -206,6 +210,12 @@ type Store interface {
 	GetClient(ctx context.Context, id string) (*Client, error)
 	// TouchClient extends a registration's expiry after it was used.
 	TouchClient(ctx context.Context, id string, expiresAt time.Time) error
+
+	// UseAssertionID records the ID of a client assertion (the hash of
+	// its client ID and jti) until expiresAt. It returns ErrAlreadyUsed when
+	// the ID is already recorded and has not expired: an assertion is good
+	// for one request, on whichever replica receives it.
+	UseAssertionID(ctx context.Context, id string, expiresAt time.Time) error
 
 	// SaveConsent remembers (or replaces) a user's consent for a client.
 	SaveConsent(ctx context.Context, c *Consent) error

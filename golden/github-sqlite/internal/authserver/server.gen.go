@@ -171,6 +171,7 @@ type Server struct {
 
 	redirects  *RedirectPolicy
 	clientDocs *metadataFetcher
+	keySets    *keySetCache // private_key_jwt clients' jwks_uri
 
 	accessTTL  time.Duration
 	refreshTTL time.Duration
@@ -229,6 +230,7 @@ func New(opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	fetcher := newSafeFetcher() // documents and key sets: the public internet only
 	s := &Server{
 		base:           base,
 		issuer:         opts.BaseURL,
@@ -245,7 +247,8 @@ func New(opts Options) (*Server, error) {
 		stateMAC:       stateMAC,
 		userMAC:        userMAC,
 		redirects:      opts.Redirects,
-		clientDocs:     newMetadataFetcher(opts.Redirects, logger),
+		clientDocs:     newMetadataFetcher(opts.Redirects, fetcher, logger),
+		keySets:        newKeySetCache(fetcher),
 		accessTTL:      opts.AccessTokenTTL,
 		refreshTTL:     opts.RefreshTokenTTL,
 		refreshGrace:   opts.RefreshGrace,

@@ -22,7 +22,7 @@ import (
 // Limits on registered metadata: enough for every real client, small
 // enough that a registration cannot be used to store arbitrary data.
 const (
-	maxRedirectURIs  = 16
+	maxRedirectURIs  = 10
 	maxURILength     = 2000
 	maxClientNameLen = 200
 	maxScopeLength   = 1000
@@ -49,6 +49,12 @@ type clientMetadata struct {
 	SoftwareID              string   `json:"software_id"`
 	SoftwareVersion         string   `json:"software_version"`
 	ApplicationType         string   `json:"application_type"`
+	// private_key_jwt clients: their public keys, inline or by URL.
+	JWKS    json.RawMessage `json:"jwks"`
+	JWKSURI string          `json:"jwks_uri"`
+	// Documents may list every method the client can use besides the one
+	// it prefers (ChatGPT's lists none and private_key_jwt).
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
 }
 
 // registrationError is an RFC 7591 §3.2.2 error.
@@ -88,53 +94,110 @@ func parseClientMetadata(body []byte) (*clientMetadata, *registrationError) {
 	return &m, nil
 }
 
+// supportedGrantTypes and supportedResponseTypes are what this server
+// can do for a client. A client may list more (VS Code lists device_code,
+// Claude jwt-bearer): RFC 7591 §2 lets the server register a subset, and the
+// response tells the client what it got.
+var (
+	supportedGrantTypes    = []string{"authorization_code", "refresh_token"}
+	supportedResponseTypes = []string{"code"}
+)
+
+// dropped lists what validate left out of a client's metadata: the
+// registration is answered with what was kept, and the server logs the rest.
+type dropped struct {
+	RedirectURIs  []string
+	GrantTypes    []string
+	ResponseTypes []string
+}
+
+func (d dropped) empty() bool {
+	return len(d.RedirectURIs)+len(d.GrantTypes)+len(d.ResponseTypes) == 0
+}
+
+// logAttrs are the slog attributes of what was dropped.
+func (d dropped) logAttrs() []any {
+	return []any{"dropped_redirect_uris", d.RedirectURIs, "dropped_grant_types", d.GrantTypes, "dropped_response_types", d.ResponseTypes}
+}
+
 // validate checks metadata against this server's rules and fills in the
-// defaults of RFC 7591 §2. One bad redirect URI rejects the whole client:
-// accepting the rest would register a client that does not work the way
-// its developer believes.
-func (m *clientMetadata) validate(policy *RedirectPolicy) *registrationError {
+// defaults of RFC 7591 §2. It keeps what it can (RFC 7591 §2 lets the
+// server replace requested values, and §3.2.1 has it return the values it
+// registered): redirect URIs the policy refuses are dropped as long as one
+// remains, and grant and response types this server does not support are
+// dropped as long as the authorization code flow remains. Real clients
+// register for every place they might redirect to (VS Code: vscode.dev,
+// insiders.vscode.dev and loopback); refusing them all for one host the
+// operator did not list would leave the client unable to connect at all,
+// while a dropped URI only fails the one redirect that uses it, at
+// /authorize, with an error page that names it.
+func (m *clientMetadata) validate(policy *RedirectPolicy) (dropped, *registrationError) {
+	var d dropped
 	if len(m.RedirectURIs) == 0 {
-		return invalidRedirect(errors.New("redirect_uris is required"))
+		return d, invalidRedirect(errors.New("redirect_uris is required"))
 	}
 	if len(m.RedirectURIs) > maxRedirectURIs {
-		return invalidRedirect(fmt.Errorf("at most %d redirect_uris are accepted", maxRedirectURIs))
+		return d, invalidRedirect(fmt.Errorf("at most %d redirect_uris are accepted; %d were sent", maxRedirectURIs, len(m.RedirectURIs)))
 	}
+	var kept, reasons []string
 	for _, uri := range m.RedirectURIs {
+		var err error
 		if len(uri) > maxURILength {
-			return invalidRedirect(fmt.Errorf("a redirect URI is longer than %d bytes", maxURILength))
+			err = fmt.Errorf("redirect URI %q is longer than %d bytes", uri[:40]+"...", maxURILength)
+		} else {
+			err = policy.Check(uri)
 		}
-		if err := policy.Check(uri); err != nil {
-			return invalidRedirect(err)
+		switch {
+		case err != nil:
+			d.RedirectURIs = append(d.RedirectURIs, uri)
+			reasons = append(reasons, err.Error())
+		case !slices.Contains(kept, uri):
+			kept = append(kept, uri)
 		}
 	}
+	if len(kept) == 0 {
+		return d, invalidRedirect(errors.New("no redirect URI can be registered: " + strings.Join(reasons, "; ")))
+	}
+	m.RedirectURIs = kept
 
+	// No grant_types means authorization_code (RFC 7591 §2). Every client
+	// gets refresh_token too: MCP clients need it, and the response says so.
+	if len(m.GrantTypes) > 0 && !slices.Contains(m.GrantTypes, "authorization_code") {
+		return d, invalidMetadata("grant_types must include authorization_code, the only flow this server offers; %s were sent",
+			strings.Join(m.GrantTypes, ", "))
+	}
 	for _, g := range m.GrantTypes {
-		if g != "authorization_code" && g != "refresh_token" {
-			return invalidMetadata("grant type %q is not supported; use authorization_code and refresh_token", g)
+		if !slices.Contains(supportedGrantTypes, g) && !slices.Contains(d.GrantTypes, g) {
+			d.GrantTypes = append(d.GrantTypes, g)
 		}
 	}
-	// Every client may redeem codes and refresh: MCP clients need both, and
-	// RFC 7591 §3.2.1 lets the server return the values it actually applies.
-	m.GrantTypes = []string{"authorization_code", "refresh_token"}
+	m.GrantTypes = slices.Clone(supportedGrantTypes)
 
+	if len(m.ResponseTypes) > 0 && !slices.Contains(m.ResponseTypes, "code") {
+		return d, invalidMetadata("response_types must include code; %s were sent", strings.Join(m.ResponseTypes, ", "))
+	}
 	for _, rt := range m.ResponseTypes {
-		if rt != "code" {
-			return invalidMetadata("response type %q is not supported; use code", rt)
+		if !slices.Contains(supportedResponseTypes, rt) && !slices.Contains(d.ResponseTypes, rt) {
+			d.ResponseTypes = append(d.ResponseTypes, rt)
 		}
 	}
-	m.ResponseTypes = []string{"code"}
+	m.ResponseTypes = slices.Clone(supportedResponseTypes)
 
 	if m.TokenEndpointAuthMethod == "" {
 		m.TokenEndpointAuthMethod = "client_secret_basic" // RFC 7591 §2
 	}
 	if !slices.Contains(clientAuthMethods, m.TokenEndpointAuthMethod) {
-		return invalidMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
+		return d, invalidMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
 			m.TokenEndpointAuthMethod, strings.Join(clientAuthMethods, ", "))
+	}
+
+	if regErr := m.validateKeys(); regErr != nil {
+		return d, regErr
 	}
 
 	m.ClientName = strings.TrimSpace(m.ClientName)
 	if !displayable(m.ClientName) {
-		return invalidMetadata("client_name must be printable text of at most %d characters", maxClientNameLen)
+		return d, invalidMetadata("client_name must be printable text of at most %d characters, without control or formatting characters (such as zero-width spaces)", maxClientNameLen)
 	}
 	for _, link := range []struct{ field, uri string }{
 		{"client_uri", m.ClientURI},
@@ -143,24 +206,53 @@ func (m *clientMetadata) validate(policy *RedirectPolicy) *registrationError {
 		{"policy_uri", m.PolicyURI},
 	} {
 		if link.uri != "" && !webURL(link.uri) {
-			return invalidMetadata("%s must be an https URL", link.field)
+			return d, invalidMetadata("%s must be an https URL", link.field)
 		}
 	}
 	if len(m.Scope) > maxScopeLength {
-		return invalidMetadata("scope is longer than %d bytes", maxScopeLength)
+		return d, invalidMetadata("scope is longer than %d bytes", maxScopeLength)
+	}
+	return d, nil
+}
+
+// validateKeys checks the keys of a private_key_jwt client: jwks or
+// jwks_uri, not both (RFC 7591 §2). Keys of other clients are dropped: they
+// would never be used.
+func (m *clientMetadata) validateKeys() *registrationError {
+	hasJWKS := len(m.JWKS) > 0 && string(m.JWKS) != "null"
+	if m.TokenEndpointAuthMethod != "private_key_jwt" && m.TokenEndpointAuthMethod != "none" {
+		m.JWKS, m.JWKSURI = nil, ""
+		return nil
+	}
+	switch {
+	case hasJWKS && m.JWKSURI != "":
+		return invalidMetadata("send jwks or jwks_uri, not both")
+	case m.TokenEndpointAuthMethod == "private_key_jwt" && !hasJWKS && m.JWKSURI == "":
+		return invalidMetadata("private_key_jwt needs the client's public keys in jwks or jwks_uri")
+	case m.JWKSURI != "" && !validKeySetURL(m.JWKSURI):
+		return invalidMetadata("jwks_uri must be an https URL")
+	case hasJWKS:
+		if _, err := parseKeySet(m.JWKS); err != nil {
+			return invalidMetadata("jwks %v", err)
+		}
+	default:
+		m.JWKS = nil
 	}
 	return nil
 }
 
 // displayable reports whether a client-supplied name can be shown on the
-// consent page as it is: no control or bidirectional-override characters
-// that could disguise it, and not too long.
+// consent page as it is: no control, format or bidirectional-override
+// characters that could disguise it, and not too long.
 func displayable(s string) bool {
 	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxClientNameLen {
 		return false
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		// Cc (controls) and Cf (format characters: zero-width spaces and
+		// joiners, bidirectional overrides, soft hyphens) change how a name
+		// looks without showing themselves: "Cla\u200Bude" reads as Claude.
+		if unicode.In(r, unicode.Cc, unicode.Cf) || unicode.Is(unicode.Bidi_Control, r) {
 			return false
 		}
 	}
@@ -183,25 +275,27 @@ func webURL(s string) bool {
 
 // registrationResponse is RFC 7591 §3.2.1.
 type registrationResponse struct {
-	ClientID                string   `json:"client_id"`
-	ClientSecret            string   `json:"client_secret,omitempty"`
-	ClientIDIssuedAt        int64    `json:"client_id_issued_at"`
-	ClientSecretExpiresAt   *int64   `json:"client_secret_expires_at,omitempty"`
-	RedirectURIs            []string `json:"redirect_uris"`
-	GrantTypes              []string `json:"grant_types"`
-	ResponseTypes           []string `json:"response_types"`
-	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
-	ClientName              string   `json:"client_name,omitempty"`
-	ClientURI               string   `json:"client_uri,omitempty"`
-	LogoURI                 string   `json:"logo_uri,omitempty"`
-	Scope                   string   `json:"scope,omitempty"`
+	ClientID                string          `json:"client_id"`
+	ClientSecret            string          `json:"client_secret,omitempty"`
+	ClientIDIssuedAt        int64           `json:"client_id_issued_at"`
+	ClientSecretExpiresAt   *int64          `json:"client_secret_expires_at,omitempty"`
+	RedirectURIs            []string        `json:"redirect_uris"`
+	GrantTypes              []string        `json:"grant_types"`
+	ResponseTypes           []string        `json:"response_types"`
+	TokenEndpointAuthMethod string          `json:"token_endpoint_auth_method"`
+	ClientName              string          `json:"client_name,omitempty"`
+	ClientURI               string          `json:"client_uri,omitempty"`
+	LogoURI                 string          `json:"logo_uri,omitempty"`
+	Scope                   string          `json:"scope,omitempty"`
+	JWKSURI                 string          `json:"jwks_uri,omitempty"`
+	JWKS                    json.RawMessage `json:"jwks,omitempty"`
 }
 
 // handleRegister is dynamic client registration (RFC 7591). Registration
 // is open, as MCP clients expect, so everything a client registers is
-// untrusted: redirect URIs are held to the redirect policy, the name is
-// shown to the user as the client's claim, and nothing is stored unless
-// the whole request is valid.
+// untrusted: redirect URIs are held to the redirect policy (those it
+// refuses are dropped, see validate), the name is shown to the user as the
+// client's claim, and nothing is stored unless what is kept is valid.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRegistrationBytes))
@@ -209,15 +303,16 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_client_metadata",
-				fmt.Sprintf("the registration request is larger than %d bytes", maxRegistrationBytes))
+				fmt.Sprintf("the registration request is larger than %d KiB of JSON, the limit of this server", maxRegistrationBytes>>10))
 			return
 		}
 		writeOAuthError(w, http.StatusBadRequest, "invalid_client_metadata", "the registration request could not be read")
 		return
 	}
 	m, regErr := parseClientMetadata(body)
+	var left dropped
 	if regErr == nil {
-		regErr = m.validate(s.redirects)
+		left, regErr = m.validate(s.redirects)
 	}
 	if regErr != nil {
 		writeOAuthError(w, http.StatusBadRequest, regErr.code, regErr.description)
@@ -232,6 +327,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		GrantTypes:              m.GrantTypes,
 		ResponseTypes:           m.ResponseTypes,
 		TokenEndpointAuthMethod: m.TokenEndpointAuthMethod,
+		JWKS:                    string(m.JWKS),
+		JWKSURI:                 m.JWKSURI,
 		Scope:                   m.Scope,
 		ClientURI:               m.ClientURI,
 		LogoURI:                 m.LogoURI,
@@ -250,8 +347,10 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		ClientURI:               client.ClientURI,
 		LogoURI:                 client.LogoURI,
 		Scope:                   client.Scope,
+		JWKSURI:                 client.JWKSURI,
+		JWKS:                    m.JWKS,
 	}
-	if client.TokenEndpointAuthMethod != "none" {
+	if client.TokenEndpointAuthMethod != "none" && client.TokenEndpointAuthMethod != "private_key_jwt" {
 		// A confidential client's secret is returned once and stored only
 		// as a hash. It lives as long as the registration (0: no fixed
 		// expiry, RFC 7591 §3.2.1).
@@ -271,5 +370,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("client registered", "client_id", client.ID, "client_name", client.Name, "auth_method", client.TokenEndpointAuthMethod)
+	if !left.empty() {
+		s.log.Info("registration kept part of the client's metadata",
+			append([]any{"client_id", client.ID, "redirect_uris", client.RedirectURIs}, left.logAttrs()...)...)
+	}
 	writeJSON(w, http.StatusCreated, resp)
 }

@@ -25,6 +25,8 @@ type memory struct {
 	grants   map[string]Grant
 	access   map[string]AccessToken
 	refresh  map[string]refreshEntry
+	// assertions maps client assertion IDs to their expiry.
+	assertions map[string]time.Time
 }
 
 type consentKey struct{ userID, clientID string }
@@ -40,13 +42,14 @@ type refreshEntry struct {
 // so dsn is ignored.
 func Open(ctx context.Context, dsn string) (Store, error) {
 	return &memory{
-		clients:  make(map[string]Client),
-		consents: make(map[consentKey]Consent),
-		pending:  make(map[string]Pending),
-		codes:    make(map[string]Code),
-		grants:   make(map[string]Grant),
-		access:   make(map[string]AccessToken),
-		refresh:  make(map[string]refreshEntry),
+		clients:    make(map[string]Client),
+		consents:   make(map[consentKey]Consent),
+		pending:    make(map[string]Pending),
+		codes:      make(map[string]Code),
+		grants:     make(map[string]Grant),
+		access:     make(map[string]AccessToken),
+		refresh:    make(map[string]refreshEntry),
+		assertions: make(map[string]time.Time),
 	}, nil
 }
 
@@ -326,6 +329,17 @@ func (m *memory) DeleteExpired(_ context.Context, now time.Time) error {
 	sweep(m.grants, now, func(g Grant) time.Time { return g.ExpiresAt })
 	sweep(m.access, now, func(a AccessToken) time.Time { return a.ExpiresAt })
 	sweep(m.refresh, now, func(e refreshEntry) time.Time { return e.ExpiresAt })
+	sweep(m.assertions, now, func(t time.Time) time.Time { return t })
+	return nil
+}
+
+func (m *memory) UseAssertionID(_ context.Context, id string, expiresAt time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if exp, ok := m.assertions[id]; ok && time.Now().Before(exp) {
+		return ErrAlreadyUsed
+	}
+	m.assertions[id] = expiresAt
 	return nil
 }
 

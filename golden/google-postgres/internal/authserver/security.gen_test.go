@@ -159,8 +159,8 @@ func insertToken(t *testing.T, env *testEnv, resource, scope string) string {
 	return access
 }
 
-// Row: a registration with a redirect URI that is not allowed is refused
-// whole with invalid_redirect_uri, and nothing is stored.
+// Row: a registration none of whose redirect URIs is allowed is refused
+// with invalid_redirect_uri naming each URI and why, and nothing is stored.
 func TestRegisterRejectsBadRedirectURIs(t *testing.T) {
 	env := newTestEnv(t)
 	for name, uris := range map[string]string{
@@ -175,7 +175,8 @@ func TestRegisterRejectsBadRedirectURIs(t *testing.T) {
 		"scheme not allowed":       `"vscode://vscode.github-authentication/did-authenticate"`,
 		"user information":         `"https://attacker@claude.ai/callback"`,
 		"relative":                 `"/callback"`,
-		"one bad among good ones":  `"cursor://anysphere.cursor-mcp/oauth/callback", "https://www.cursor.com/agents/mcp/oauth/callback", "http://localhost:8787/callback", "https://evil.example.net/callback"`,
+		"all of them bad":          `"https://evil.example.net/callback", "javascript:alert(1)"`,
+		"too many":                 strings.Repeat(`"http://localhost:8787/callback",`, maxRedirectURIs) + `"http://localhost:8787/callback"`,
 		"loopback with a fragment": `"http://127.0.0.1:3000/callback#x"`,
 		"no redirect URIs":         ``,
 	} {
@@ -184,6 +185,17 @@ func TestRegisterRejectsBadRedirectURIs(t *testing.T) {
 			wantOAuthError(t, resp, body, http.StatusBadRequest, "invalid_redirect_uri")
 			if n := env.store.writes(); n != 0 {
 				t.Fatalf("%d records stored for a rejected registration", n)
+			}
+			desc, _ := body["error_description"].(string)
+			switch name {
+			case "all of them bad":
+				if !strings.Contains(desc, `"https://evil.example.net/callback"`) || !strings.Contains(desc, `"javascript:alert(1)"`) {
+					t.Errorf("the error does not name each refused URI: %q", desc)
+				}
+			case "too many":
+				if !strings.Contains(desc, "at most 10") {
+					t.Errorf("the error does not say the limit: %q", desc)
+				}
 			}
 		})
 	}
@@ -239,17 +251,27 @@ func TestRegisterRejectsBadMetadata(t *testing.T) {
 	env := newTestEnv(t)
 	const uris = `"redirect_uris":["https://claude.ai/api/mcp/auth_callback"]`
 	for name, body := range map[string]string{
-		"malformed JSON":        `{"redirect_uris":[`,
-		"not an object":         `["https://claude.ai/api/mcp/auth_callback"]`,
-		"two objects":           `{` + uris + `}{}`,
-		"redirect_uris type":    `{"redirect_uris":"https://claude.ai/api/mcp/auth_callback"}`,
-		"client_name type":      `{` + uris + `,"client_name":42}`,
-		"grant_types type":      `{` + uris + `,"grant_types":"authorization_code"}`,
-		"unsupported grant":     `{` + uris + `,"grant_types":["authorization_code","client_credentials"]}`,
-		"implicit":              `{` + uris + `,"response_types":["token"]}`,
-		"unsupported auth":      `{` + uris + `,"token_endpoint_auth_method":"private_key_jwt"}`,
-		"control characters":    `{` + uris + `,"client_name":"Claude\u202e"}`,
-		"javascript client_uri": `{` + uris + `,"client_uri":"javascript:alert(1)"}`,
+		"malformed JSON":           `{"redirect_uris":[`,
+		"not an object":            `["https://claude.ai/api/mcp/auth_callback"]`,
+		"two objects":              `{` + uris + `}{}`,
+		"redirect_uris type":       `{"redirect_uris":"https://claude.ai/api/mcp/auth_callback"}`,
+		"client_name type":         `{` + uris + `,"client_name":42}`,
+		"grant_types type":         `{` + uris + `,"grant_types":"authorization_code"}`,
+		"no authorization_code":    `{` + uris + `,"grant_types":["client_credentials","refresh_token"]}`,
+		"implicit":                 `{` + uris + `,"response_types":["token"]}`,
+		"unsupported auth":         `{` + uris + `,"token_endpoint_auth_method":"client_secret_jwt"}`,
+		"private_key_jwt, no keys": `{` + uris + `,"token_endpoint_auth_method":"private_key_jwt"}`,
+		"jwks and jwks_uri":        `{` + uris + `,"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://client.example/jwks.json","jwks":{"keys":[]}}`,
+		"jwks not a key set":       `{` + uris + `,"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}}`,
+		"http jwks_uri":            `{` + uris + `,"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"http://client.example/jwks.json"}`,
+		"control characters":       `{` + uris + `,"client_name":"Claude\u202e"}`,
+		"zero-width space":         `{` + uris + `,"client_name":"Cla\u200bude"}`,
+		"zero-width joiner":        `{` + uris + `,"client_name":"Clau\u200dde"}`,
+		"soft hyphen":              `{` + uris + `,"client_name":"Clau\u00adde"}`,
+		"byte order mark":          `{` + uris + `,"client_name":"\ufeffClaude"}`,
+		"tag character":            `{` + uris + `,"client_name":"Claude\udb40\udc41"}`,
+		"C1 control":               `{` + uris + `,"client_name":"Cla\u0085ude"}`,
+		"javascript client_uri":    `{` + uris + `,"client_uri":"javascript:alert(1)"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp, got := env.register(body)
@@ -262,6 +284,9 @@ func TestRegisterRejectsBadMetadata(t *testing.T) {
 	t.Run("too large", func(t *testing.T) {
 		resp, got := env.register(`{` + uris + `,"client_name":"` + strings.Repeat("x", maxRegistrationBytes) + `"}`)
 		wantOAuthError(t, resp, got, http.StatusRequestEntityTooLarge, "invalid_client_metadata")
+		if desc, _ := got["error_description"].(string); !strings.Contains(desc, "8 KiB") {
+			t.Errorf("the error does not say the limit: %q", desc)
+		}
 		if n := env.store.writes(); n != 0 {
 			t.Fatalf("%d records stored for a rejected registration", n)
 		}

@@ -154,6 +154,21 @@ func (s *redisStore) GetClient(ctx context.Context, id string) (*Client, error) 
 	return &c, nil
 }
 
+func (s *redisStore) UseAssertionID(ctx context.Context, id string, expiresAt time.Time) error {
+	// SET NX is the atomic "first one wins"; the key expires with the
+	// assertion.
+	ok, err := s.client.SetArgs(ctx, s.key("assertion", id), "1", redis.SetArgs{Mode: "NX", ExpireAt: expiresAt}).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return ErrAlreadyUsed
+	case err != nil:
+		return fmt.Errorf("store: use assertion id: %w", err)
+	case ok != "OK":
+		return ErrAlreadyUsed
+	}
+	return nil
+}
+
 // touchClientScript moves a live client's expiry forward, never back.
 //
 // KEYS: client. ARGV: exp, now, clients-from key prefix, id.

@@ -4,17 +4,13 @@ package authserver
 
 import (
 	"context"
-	"crypto/tls"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"example.com/google-sqlite/internal/store"
@@ -22,23 +18,28 @@ import (
 
 // Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document,
 // adopted by MCP 2025-11-25): a client may use an https URL as its
-// client_id, and the document at that URL is its registration. Fetching a
-// URL that anyone can name is server-side request forgery waiting to
-// happen, so the fetch is held tightly: https only, no redirects, a small
-// document, a short timeout, and never an address inside our network —
-// checked on the address actually dialled, so DNS rebinding cannot slip a
-// private address in after a public one was checked.
+// client_id, and the document at that URL is its registration. The
+// document is fetched with safeFetcher (see fetch.gen.go), which only
+// reaches globally routable addresses, and is held to the same rules as a
+// registration.
 const (
-	maxClientDocBytes = 5 << 10
-	clientDocTimeout  = 5 * time.Second
-	clientDocCacheTTL = 5 * time.Minute
+	maxClientDocBytes = 8 << 10
 	maxCachedDocs     = 1000
+	// staleDocGrace is how long an expired document is still used when its
+	// host cannot be reached (stale-if-error, RFC 5861): a client's refresh
+	// should not fail because its own web server hiccuped.
+	staleDocGrace = 24 * time.Hour
 )
 
 // clientDocError reports a client ID URL whose document cannot be used.
-// Its reason names no internal detail and may be shown to the user.
+// Its reason is in our own words, names no internal detail and may be
+// shown to the user.
 type clientDocError struct {
 	reason string
+	// unavailable is set when the document could not be fetched at all
+	// (network failure, timeout, a 5xx answer): the client may be fine and
+	// its host down for a moment.
+	unavailable bool
 }
 
 func (e *clientDocError) Error() string { return "client metadata document: " + e.reason }
@@ -55,13 +56,9 @@ func isClientIDURL(clientID string) bool {
 
 // metadataFetcher fetches and caches client ID metadata documents.
 type metadataFetcher struct {
-	policy    *RedirectPolicy
-	log       *slog.Logger
-	client    *http.Client
-	transport *http.Transport
-	// allowLoopback lets tests serve documents from httptest servers. It is
-	// never set outside tests: no configuration reaches it.
-	allowLoopback bool
+	policy *RedirectPolicy
+	log    *slog.Logger
+	net    *safeFetcher
 
 	mu    sync.Mutex
 	cache map[string]cachedDoc
@@ -72,82 +69,8 @@ type cachedDoc struct {
 	expires time.Time
 }
 
-func newMetadataFetcher(policy *RedirectPolicy, logger *slog.Logger) *metadataFetcher {
-	f := &metadataFetcher{policy: policy, log: logger, cache: map[string]cachedDoc{}}
-	dialer := &net.Dialer{Timeout: clientDocTimeout, Control: f.checkDial}
-	f.transport = &http.Transport{
-		// No proxy: a proxy would be the address dialled, and the check on
-		// the real destination would be lost.
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:    clientDocTimeout,
-		ResponseHeaderTimeout:  clientDocTimeout,
-		MaxResponseHeaderBytes: 16 << 10,
-		MaxIdleConns:           10,
-		IdleConnTimeout:        30 * time.Second,
-	}
-	f.client = &http.Client{
-		Transport: f.transport,
-		Timeout:   clientDocTimeout,
-		// A redirect would send us wherever the document's host likes.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	return f
-}
-
-// checkDial runs after name resolution, on the address about to be
-// connected to.
-func (f *metadataFetcher) checkDial(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return err
-	}
-	if f.allowLoopback && ip.Unmap().IsLoopback() {
-		return nil
-	}
-	if !publicAddress(ip) {
-		return fmt.Errorf("refusing to fetch a client metadata document from non-public address %s", ip)
-	}
-	return nil
-}
-
-// nonPublic are the address blocks that are not the public internet:
-// shared address space, benchmarking, IETF protocol assignments,
-// reserved, NAT64 (which can reach IPv4 private space) and the rest.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("64:ff9b:1::/48"),
-	netip.MustParsePrefix("2001:db8::/32"),
-	netip.MustParsePrefix("2002::/16"),
-}
-
-// publicAddress reports whether ip is a unicast address on the public
-// internet: not loopback, private, link-local, unspecified or multicast.
-func publicAddress(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
+func newMetadataFetcher(policy *RedirectPolicy, fetcher *safeFetcher, logger *slog.Logger) *metadataFetcher {
+	return &metadataFetcher{policy: policy, log: logger, net: fetcher, cache: map[string]cachedDoc{}}
 }
 
 // validClientIDURL checks the client_id URL rules of the draft: https, a
@@ -172,7 +95,8 @@ func validClientIDURL(clientID string) error {
 }
 
 // fetch returns the client a metadata document describes. Documents are
-// cached briefly, so a burst of authorizations costs one fetch.
+// cached as their Cache-Control allows (see cacheTTL), so a burst of
+// authorizations costs one fetch.
 func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.Time) (*store.Client, error) {
 	f.mu.Lock()
 	cached, ok := f.cache[clientID]
@@ -184,33 +108,20 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 	if err := validClientIDURL(clientID); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, clientDocTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, clientID, nil)
+	got, err := f.net.get(ctx, clientID, maxClientDocBytes)
 	if err != nil {
-		return nil, docError("%v", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := f.client.Do(req)
-	if err != nil {
-		// The reason (refused address, connection error) stays in the log:
-		// shown to whoever named the URL, it would map networks for them.
-		f.log.Info("client metadata document unreachable", "client_id", clientID, "err", err)
-		return nil, docError("%s could not be fetched", clientID)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, docError("%s answered %s (redirects are not followed)", clientID, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxClientDocBytes+1))
-	if err != nil {
-		return nil, docError("%s could not be read", clientID)
-	}
-	if len(body) > maxClientDocBytes {
-		return nil, docError("%s is larger than %d bytes", clientID, maxClientDocBytes)
+		var fe *fetchError
+		if !errors.As(err, &fe) {
+			fe = &fetchError{message: clientID + " could not be fetched", detail: err}
+		}
+		f.log.Info("client metadata document unreachable", "client_id", clientID, "err", fe.message, "detail", fe.detail)
+		if fe.unavailable && ok && now.Before(cached.expires.Add(staleDocGrace)) {
+			return cached.client, nil
+		}
+		return nil, &clientDocError{reason: fe.message, unavailable: fe.unavailable}
 	}
 
-	m, regErr := parseClientMetadata(body)
+	m, regErr := parseClientMetadata(got.body)
 	if regErr != nil {
 		return nil, docError("%s: %v", clientID, regErr)
 	}
@@ -219,16 +130,28 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 	if m.ClientID != clientID {
 		return nil, docError("the client_id in %s is %q; it must equal the document URL", clientID, m.ClientID)
 	}
-	// A document cannot hold a secret: such clients are public, bound by
-	// PKCE. (private_key_jwt is not supported.)
-	if m.TokenEndpointAuthMethod == "" {
+	// No secret can be shared with a client that never registered, so a
+	// document client is public (bound by PKCE) or proves itself with a key
+	// it publishes (private_key_jwt). A document that prefers
+	// private_key_jwt but lists none among the methods it supports (as
+	// ChatGPT's does) may also be used as a public client: the server then
+	// checks an assertion when one is sent and accepts the request without.
+	switch {
+	case m.TokenEndpointAuthMethod == "" || m.TokenEndpointAuthMethod == "none":
 		m.TokenEndpointAuthMethod = "none"
+	case slices.Contains(m.TokenEndpointAuthMethodsSupported, "none"):
+		m.TokenEndpointAuthMethod = "none"
+	case m.TokenEndpointAuthMethod == "private_key_jwt":
+	default:
+		return nil, docError("%s: token_endpoint_auth_method %q needs a shared secret, which a metadata document cannot have; use none or private_key_jwt",
+			clientID, m.TokenEndpointAuthMethod)
 	}
-	if m.TokenEndpointAuthMethod != "none" {
-		return nil, docError("%s: token_endpoint_auth_method must be none", clientID)
-	}
-	if regErr := m.validate(f.policy); regErr != nil {
+	left, regErr := m.validate(f.policy)
+	if regErr != nil {
 		return nil, docError("%s: %v", clientID, regErr)
+	}
+	if !left.empty() {
+		f.log.Info("client metadata document kept in part", append([]any{"client_id", clientID, "redirect_uris", m.RedirectURIs}, left.logAttrs()...)...)
 	}
 
 	client := &store.Client{
@@ -238,10 +161,18 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 		GrantTypes:              m.GrantTypes,
 		ResponseTypes:           m.ResponseTypes,
 		TokenEndpointAuthMethod: m.TokenEndpointAuthMethod,
+		JWKS:                    string(m.JWKS),
+		JWKSURI:                 m.JWKSURI,
 		Scope:                   m.Scope,
 		ClientURI:               m.ClientURI,
 		LogoURI:                 m.LogoURI,
 		CreatedAt:               now,
+	}
+	if got.ttl <= 0 {
+		f.mu.Lock()
+		delete(f.cache, clientID) // the document no longer wants to be kept
+		f.mu.Unlock()
+		return client, nil
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -255,13 +186,6 @@ func (f *metadataFetcher) fetch(ctx context.Context, clientID string, now time.T
 			clear(f.cache) // the cache only saves fetches; bounded memory matters more
 		}
 	}
-	f.cache[clientID] = cachedDoc{client: client, expires: now.Add(clientDocCacheTTL)}
+	f.cache[clientID] = cachedDoc{client: client, expires: now.Add(got.ttl)}
 	return client, nil
-}
-
-// publicClient is how the token endpoint sees a client identified by a
-// metadata document: a public client, authenticated by nothing but the
-// binding of its code or refresh token to its client_id.
-func publicClient(clientID string) *store.Client {
-	return &store.Client{ID: clientID, TokenEndpointAuthMethod: "none"}
 }

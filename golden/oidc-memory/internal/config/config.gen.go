@@ -23,7 +23,7 @@ import (
 
 // DefaultRedirectHosts are the redirect targets chosen when the project was
 // generated; ALLOWED_REDIRECT_HOSTS replaces them.
-var DefaultRedirectHosts = []string{"claude.ai", "claude.com", "chatgpt.com", "www.cursor.com", "vscode.dev", "cursor://", "vscode://"}
+var DefaultRedirectHosts = []string{"claude.ai", "claude.com", "chatgpt.com", "www.cursor.com", "vscode.dev", "insiders.vscode.dev", "cursor://", "vscode://"}
 
 // Config is the validated configuration.
 type Config struct {

@@ -12,9 +12,11 @@ import (
 )
 
 // Request body limits. Every endpoint reads a bounded body: an OAuth request
-// is a few hundred bytes, a registration a few kilobytes.
+// is a few hundred bytes, a registration under one kilobyte (VS Code's, the
+// largest real one, is about 450 bytes). Registration is open, so its cap is
+// also what one registration can make the store hold.
 const (
-	maxRegistrationBytes = 64 << 10
+	maxRegistrationBytes = 8 << 10
 	maxFormBytes         = 16 << 10
 )
 

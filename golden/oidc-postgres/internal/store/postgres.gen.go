@@ -73,7 +73,7 @@ func (s *postgresStore) Close() error {
 // Column lists, in the order the scan functions read them.
 const (
 	clientColumns = `id, secret_hash, name, redirect_uris, grant_types, response_types,
-		token_endpoint_auth_method, scope, client_uri, logo_uri, registered_from, created_at, expires_at`
+		token_endpoint_auth_method, jwks, jwks_uri, scope, client_uri, logo_uri, registered_from, created_at, expires_at`
 	pendingColumns = `state_hash, client_id, redirect_uri, client_state, code_challenge,
 		code_challenge_method, resource, scope, upstream_verifier, nonce, expires_at`
 	codeColumns = `hash, grant_id, client_id, redirect_uri, code_challenge, code_challenge_method,
@@ -102,9 +102,9 @@ func (s *postgresStore) CreateClient(ctx context.Context, c *Client, maxPerAddre
 				return ErrLimit
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		_, err := tx.Exec(ctx, `INSERT INTO clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			c.ID, c.SecretHash, c.Name, c.RedirectURIs, c.GrantTypes, c.ResponseTypes,
-			c.TokenEndpointAuthMethod, c.Scope, c.ClientURI, c.LogoURI, c.RegisteredFrom,
+			c.TokenEndpointAuthMethod, c.JWKS, c.JWKSURI, c.Scope, c.ClientURI, c.LogoURI, c.RegisteredFrom,
 			timestamp(c.CreatedAt), timestamp(c.ExpiresAt))
 		return err
 	})
@@ -119,7 +119,7 @@ func (s *postgresStore) GetClient(ctx context.Context, id string) (*Client, erro
 	err := s.pool.QueryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = $1 AND expires_at > $2`,
 		id, time.Now()).Scan(
 		&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.GrantTypes, &c.ResponseTypes,
-		&c.TokenEndpointAuthMethod, &c.Scope, &c.ClientURI, &c.LogoURI, &c.RegisteredFrom,
+		&c.TokenEndpointAuthMethod, &c.JWKS, &c.JWKSURI, &c.Scope, &c.ClientURI, &c.LogoURI, &c.RegisteredFrom,
 		(*timestamp)(&c.CreatedAt), (*timestamp)(&c.ExpiresAt))
 	if err != nil {
 		return nil, notFound("get client", err)
@@ -131,6 +131,21 @@ func (s *postgresStore) TouchClient(ctx context.Context, id string, expiresAt ti
 	tag, err := s.pool.Exec(ctx, `UPDATE clients SET expires_at = GREATEST(expires_at, $2) WHERE id = $1 AND expires_at > $3`,
 		id, expiresAt, time.Now())
 	return affected("touch client", tag, err)
+}
+
+func (s *postgresStore) UseAssertionID(ctx context.Context, id string, expiresAt time.Time) error {
+	// An expired row with the same ID (not yet swept) is taken over; a live
+	// one leaves the statement without effect.
+	tag, err := s.pool.Exec(ctx, `INSERT INTO assertion_ids (id, expires_at) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE assertion_ids.expires_at <= $3`,
+		id, timestamp(expiresAt), time.Now())
+	if err != nil {
+		return fmt.Errorf("store: use assertion id: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrAlreadyUsed
+	}
+	return nil
 }
 
 func (s *postgresStore) SaveConsent(ctx context.Context, c *Consent) error {
@@ -427,7 +442,7 @@ func (s *postgresStore) RevokeAccessToken(ctx context.Context, hash string) erro
 }
 
 func (s *postgresStore) DeleteExpired(ctx context.Context, now time.Time) error {
-	for _, table := range []string{"clients", "consents", "pending", "codes", "grants", "access_tokens", "refresh_tokens"} {
+	for _, table := range []string{"clients", "assertion_ids", "consents", "pending", "codes", "grants", "access_tokens", "refresh_tokens"} {
 		if _, err := s.pool.Exec(ctx, `DELETE FROM `+table+` WHERE expires_at <= $1`, now); err != nil {
 			return fmt.Errorf("store: delete expired %s: %w", table, err)
 		}

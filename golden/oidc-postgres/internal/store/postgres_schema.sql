@@ -32,6 +32,17 @@ CREATE TABLE IF NOT EXISTS clients (
 CREATE INDEX IF NOT EXISTS clients_registered_from ON clients (registered_from, expires_at);
 CREATE INDEX IF NOT EXISTS clients_expires_at ON clients (expires_at);
 
+-- private_key_jwt keys of registered clients (added after the first schema).
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS jwks text NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS jwks_uri text NOT NULL DEFAULT '';
+
+-- Client assertion IDs (hash of client ID and jti), remembered until the
+-- assertion expires so that each is used once.
+CREATE TABLE IF NOT EXISTS assertion_ids (
+	id         text PRIMARY KEY,
+	expires_at timestamptz NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS consents (
 	user_id    text NOT NULL,
 	client_id  text NOT NULL,

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"regexp"
 	"time"
 
@@ -81,75 +80,6 @@ func parseTokenForm(w http.ResponseWriter, r *http.Request) bool {
 		}
 	}
 	return true
-}
-
-// authenticateClient identifies the client of a token or revocation
-// request (RFC 6749 §2.3). Public clients send only client_id; confidential
-// clients prove their secret in the form or with HTTP Basic. A client we do
-// not know gets 401 invalid_client, which tells it to register again.
-func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request) (*store.Client, bool) {
-	id, secretValue, basic := r.BasicAuth()
-	fail := func(description string) (*store.Client, bool) {
-		if basic {
-			// A client that tried HTTP authentication is answered in kind
-			// (RFC 6749 §5.2).
-			w.Header().Set("WWW-Authenticate", `Basic realm="`+s.issuer+`", charset="UTF-8"`)
-		}
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", description)
-		return nil, false
-	}
-	if basic {
-		var errID, errSecret error
-		// RFC 6749 §2.3.1: both are form-encoded before Basic encoding.
-		id, errID = url.QueryUnescape(id)
-		secretValue, errSecret = url.QueryUnescape(secretValue)
-		if errID != nil || errSecret != nil {
-			return fail("the Basic credentials are not form-encoded")
-		}
-		if r.PostForm.Has("client_secret") {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "use one client authentication method, not two")
-			return nil, false
-		}
-		if formID := r.PostForm.Get("client_id"); formID != "" && formID != id {
-			return fail("client_id differs from the Basic credentials")
-		}
-	} else {
-		id, secretValue = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	if id == "" {
-		return fail("client authentication is required: send client_id")
-	}
-
-	var client *store.Client
-	if isClientIDURL(id) {
-		client = publicClient(id)
-	} else {
-		c, err := s.store.GetClient(r.Context(), id)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return fail("unknown client; register again")
-		case err != nil:
-			s.storeUnavailable(w, "get client", err)
-			return nil, false
-		}
-		client = c
-	}
-
-	// A confidential client may use either method whatever it registered:
-	// both prove the same secret, and clients that left the method out
-	// (defaulting to client_secret_basic) often post the secret instead.
-	if client.TokenEndpointAuthMethod == "none" {
-		if secretValue != "" {
-			return fail("this client is public and has no secret")
-		}
-		return client, true
-	}
-	// Compare hashes in constant time, so the comparison leaks nothing
-	// about how much of a guess was right.
-	if secretValue == "" || subtle.ConstantTimeCompare([]byte(store.Hash(secretValue)), []byte(client.SecretHash)) != 1 {
-		return fail("client authentication failed")
-	}
-	return client, true
 }
 
 // redeemCode is the authorization_code grant.

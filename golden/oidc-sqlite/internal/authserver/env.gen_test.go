@@ -446,6 +446,9 @@ type testClient struct {
 	ID          string
 	Secret      string
 	RedirectURI string
+	// Assertion, when set, signs a fresh private_key_jwt client assertion
+	// for each token request.
+	Assertion func() string
 }
 
 // register registers a client with the given metadata and returns the
@@ -601,6 +604,10 @@ func (env *testEnv) tokenRequest(path string, c testClient, form url.Values) (*h
 	form.Set("client_id", c.ID)
 	if c.Secret != "" {
 		form.Set("client_secret", c.Secret)
+	}
+	if c.Assertion != nil {
+		form.Set("client_assertion_type", clientAssertionType)
+		form.Set("client_assertion", c.Assertion())
 	}
 	resp, err := http.PostForm(env.url+path, form)
 	if err != nil {

@@ -33,25 +33,29 @@ func (s *Server) serveResourceMetadata(w http.ResponseWriter, r *http.Request) {
 
 // serverMetadata is RFC 8414 authorization server metadata.
 type serverMetadata struct {
-	Issuer                                     string   `json:"issuer"`
-	AuthorizationEndpoint                      string   `json:"authorization_endpoint"`
-	TokenEndpoint                              string   `json:"token_endpoint"`
-	RegistrationEndpoint                       string   `json:"registration_endpoint"`
-	RevocationEndpoint                         string   `json:"revocation_endpoint"`
-	ScopesSupported                            []string `json:"scopes_supported"`
-	ResponseTypesSupported                     []string `json:"response_types_supported"`
-	ResponseModesSupported                     []string `json:"response_modes_supported"`
-	GrantTypesSupported                        []string `json:"grant_types_supported"`
-	TokenEndpointAuthMethodsSupported          []string `json:"token_endpoint_auth_methods_supported"`
-	RevocationEndpointAuthMethodsSupported     []string `json:"revocation_endpoint_auth_methods_supported"`
-	CodeChallengeMethodsSupported              []string `json:"code_challenge_methods_supported"`
-	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported"`
-	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
+	Issuer                                          string   `json:"issuer"`
+	AuthorizationEndpoint                           string   `json:"authorization_endpoint"`
+	TokenEndpoint                                   string   `json:"token_endpoint"`
+	RegistrationEndpoint                            string   `json:"registration_endpoint"`
+	RevocationEndpoint                              string   `json:"revocation_endpoint"`
+	ScopesSupported                                 []string `json:"scopes_supported"`
+	ResponseTypesSupported                          []string `json:"response_types_supported"`
+	ResponseModesSupported                          []string `json:"response_modes_supported"`
+	GrantTypesSupported                             []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethodsSupported               []string `json:"token_endpoint_auth_methods_supported"`
+	RevocationEndpointAuthMethodsSupported          []string `json:"revocation_endpoint_auth_methods_supported"`
+	TokenEndpointAuthSigningAlgValuesSupported      []string `json:"token_endpoint_auth_signing_alg_values_supported"`
+	RevocationEndpointAuthSigningAlgValuesSupported []string `json:"revocation_endpoint_auth_signing_alg_values_supported"`
+	CodeChallengeMethodsSupported                   []string `json:"code_challenge_methods_supported"`
+	ClientIDMetadataDocumentSupported               bool     `json:"client_id_metadata_document_supported"`
+	AuthorizationResponseIssParameterSupported      bool     `json:"authorization_response_iss_parameter_supported"`
 }
 
 // clientAuthMethods are the token endpoint authentication methods: public
-// clients (none, bound by PKCE) and confidential clients with a secret.
-var clientAuthMethods = []string{"none", "client_secret_post", "client_secret_basic"}
+// clients (none, bound by PKCE), confidential clients with a secret, and
+// clients that sign a JWT with their own key (private_key_jwt; see
+// clientauth.gen.go).
+var clientAuthMethods = []string{"none", "client_secret_post", "client_secret_basic", "private_key_jwt"}
 
 // serveServerMetadata describes this authorization server. issuer is
 // BASE_URL exactly; clients check it against the URL they derived the
@@ -62,19 +66,21 @@ var clientAuthMethods = []string{"none", "client_secret_post", "client_secret_ba
 func (s *Server) serveServerMetadata(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	writeJSON(w, http.StatusOK, serverMetadata{
-		Issuer:                                     s.issuer,
-		AuthorizationEndpoint:                      s.issuer + "/authorize",
-		TokenEndpoint:                              s.issuer + "/token",
-		RegistrationEndpoint:                       s.issuer + "/register",
-		RevocationEndpoint:                         s.issuer + "/revoke",
-		ScopesSupported:                            []string{ScopeMCP, scopeOfflineAccess},
-		ResponseTypesSupported:                     []string{"code"},
-		ResponseModesSupported:                     []string{"query"},
-		GrantTypesSupported:                        []string{"authorization_code", "refresh_token"},
-		TokenEndpointAuthMethodsSupported:          clientAuthMethods,
-		RevocationEndpointAuthMethodsSupported:     clientAuthMethods,
-		CodeChallengeMethodsSupported:              []string{"S256"},
-		ClientIDMetadataDocumentSupported:          true,
-		AuthorizationResponseIssParameterSupported: true,
+		Issuer:                                          s.issuer,
+		AuthorizationEndpoint:                           s.issuer + "/authorize",
+		TokenEndpoint:                                   s.issuer + "/token",
+		RegistrationEndpoint:                            s.issuer + "/register",
+		RevocationEndpoint:                              s.issuer + "/revoke",
+		ScopesSupported:                                 []string{ScopeMCP, scopeOfflineAccess},
+		ResponseTypesSupported:                          []string{"code"},
+		ResponseModesSupported:                          []string{"query"},
+		GrantTypesSupported:                             []string{"authorization_code", "refresh_token"},
+		TokenEndpointAuthMethodsSupported:               clientAuthMethods,
+		RevocationEndpointAuthMethodsSupported:          clientAuthMethods,
+		TokenEndpointAuthSigningAlgValuesSupported:      assertionAlgorithmNames(),
+		RevocationEndpointAuthSigningAlgValuesSupported: assertionAlgorithmNames(),
+		CodeChallengeMethodsSupported:                   []string{"S256"},
+		ClientIDMetadataDocumentSupported:               true,
+		AuthorizationResponseIssParameterSupported:      true,
 	})
 }

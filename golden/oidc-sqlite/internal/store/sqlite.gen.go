@@ -82,6 +82,22 @@ func (s *sqliteStore) migrate(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, sqliteSchema); err != nil {
 		return err
 	}
+	// Columns added after the first schema: SQLite has no ADD COLUMN IF
+	// NOT EXISTS, so a database created before them gets them here.
+	for _, col := range []struct{ name, decl string }{
+		{"jwks", "TEXT NOT NULL DEFAULT ''"},
+		{"jwks_uri", "TEXT NOT NULL DEFAULT ''"},
+	} {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('clients') WHERE name = ?`, col.name).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE clients ADD COLUMN `+col.name+` `+col.decl); err != nil {
+				return err
+			}
+		}
+	}
 	return tx.Commit()
 }
 
@@ -99,7 +115,7 @@ func (s *sqliteStore) Close() error {
 // Column lists, in the order the scan functions read them.
 const (
 	clientColumns = `id, secret_hash, name, redirect_uris, grant_types, response_types,
-		token_endpoint_auth_method, scope, client_uri, logo_uri, registered_from, created_at, expires_at`
+		token_endpoint_auth_method, jwks, jwks_uri, scope, client_uri, logo_uri, registered_from, created_at, expires_at`
 	pendingColumns = `state_hash, client_id, redirect_uri, client_state, code_challenge,
 		code_challenge_method, resource, scope, upstream_verifier, nonce, expires_at`
 	codeColumns = `hash, grant_id, client_id, redirect_uri, code_challenge, code_challenge_method,
@@ -117,10 +133,10 @@ func (s *sqliteStore) CreateClient(ctx context.Context, c *Client, maxPerAddress
 	// One statement counts and inserts; SQLite's single writer makes it
 	// atomic, so a burst of registrations cannot slip past the cap.
 	res, err := s.write.ExecContext(ctx, `INSERT INTO clients (`+clientColumns+`)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		WHERE ? = 0 OR (SELECT count(*) FROM clients WHERE registered_from = ? AND expires_at > ?) < ?`,
 		c.ID, c.SecretHash, c.Name, jsonList(c.RedirectURIs), jsonList(c.GrantTypes), jsonList(c.ResponseTypes),
-		c.TokenEndpointAuthMethod, c.Scope, c.ClientURI, c.LogoURI, c.RegisteredFrom,
+		c.TokenEndpointAuthMethod, c.JWKS, c.JWKSURI, c.Scope, c.ClientURI, c.LogoURI, c.RegisteredFrom,
 		micros(c.CreatedAt), micros(c.ExpiresAt),
 		maxPerAddress, c.RegisteredFrom, micros(time.Now()), maxPerAddress)
 	if err != nil {
@@ -141,7 +157,7 @@ func (s *sqliteStore) GetClient(ctx context.Context, id string) (*Client, error)
 	err := s.read.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ? AND expires_at > ?`,
 		id, micros(time.Now())).Scan(
 		&c.ID, &c.SecretHash, &c.Name, (*jsonList)(&c.RedirectURIs), (*jsonList)(&c.GrantTypes), (*jsonList)(&c.ResponseTypes),
-		&c.TokenEndpointAuthMethod, &c.Scope, &c.ClientURI, &c.LogoURI, &c.RegisteredFrom,
+		&c.TokenEndpointAuthMethod, &c.JWKS, &c.JWKSURI, &c.Scope, &c.ClientURI, &c.LogoURI, &c.RegisteredFrom,
 		(*micros)(&c.CreatedAt), (*micros)(&c.ExpiresAt))
 	if err != nil {
 		return nil, notFound("get client", err)
@@ -153,6 +169,23 @@ func (s *sqliteStore) TouchClient(ctx context.Context, id string, expiresAt time
 	res, err := s.write.ExecContext(ctx, `UPDATE clients SET expires_at = max(expires_at, ?) WHERE id = ? AND expires_at > ?`,
 		micros(expiresAt), id, micros(time.Now()))
 	return affected("touch client", res, err)
+}
+
+func (s *sqliteStore) UseAssertionID(ctx context.Context, id string, expiresAt time.Time) error {
+	// An expired row with the same ID (not yet swept) is taken over; a live
+	// one leaves the statement without effect.
+	res, err := s.write.ExecContext(ctx, `INSERT INTO assertion_ids (id, expires_at) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE assertion_ids.expires_at <= ?`,
+		id, micros(expiresAt), micros(time.Now()))
+	if err != nil {
+		return fmt.Errorf("store: use assertion id: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: use assertion id: %w", err)
+	} else if n == 0 {
+		return ErrAlreadyUsed
+	}
+	return nil
 }
 
 func (s *sqliteStore) SaveConsent(ctx context.Context, c *Consent) error {
@@ -440,7 +473,7 @@ func (s *sqliteStore) DeleteExpired(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("store: delete expired: %w", err)
 	}
 	defer tx.Rollback()
-	for _, table := range []string{"clients", "consents", "pending", "codes", "grants", "access_tokens", "refresh_tokens"} {
+	for _, table := range []string{"clients", "assertion_ids", "consents", "pending", "codes", "grants", "access_tokens", "refresh_tokens"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at <= ?`, micros(now)); err != nil {
 			return fmt.Errorf("store: delete expired %s: %w", table, err)
 		}

@@ -4,6 +4,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -55,5 +56,44 @@ func TestSQLiteReopen(t *testing.T) {
 	defer s.Close()
 	if _, err := s.GetConsent(ctx, c.UserID, c.ClientID); err != nil {
 		t.Fatalf("GetConsent after reopen: %v", err)
+	}
+}
+
+// TestSQLiteAddsClientKeyColumns opens a database made before clients had
+// jwks and jwks_uri columns: the schema adds them and the old rows read
+// back with no keys.
+func TestSQLiteAddsClientKeyColumns(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`ALTER TABLE clients DROP COLUMN jwks`,
+		`ALTER TABLE clients DROP COLUMN jwks_uri`,
+		`INSERT INTO clients (id, secret_hash, name, redirect_uris, grant_types, response_types, token_endpoint_auth_method,
+			scope, client_uri, logo_uri, registered_from, created_at, expires_at)
+			VALUES ('old', '', 'Old', '["http://localhost/cb"]', '["authorization_code"]', '["code"]', 'none', '', '', '', 'x', 0, 9999999999999999)`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+
+	s, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open an old database: %v", err)
+	}
+	defer s.Close()
+	c, err := s.GetClient(ctx, "old")
+	if err != nil || c.Name != "Old" || c.JWKS != "" || c.JWKSURI != "" {
+		t.Fatalf("old client after migration: %+v, %v", c, err)
 	}
 }

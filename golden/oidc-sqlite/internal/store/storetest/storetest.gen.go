@@ -38,6 +38,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("TouchClient", func(t *testing.T) { testTouchClient(t, open(t)) })
 	t.Run("RegistrationCap", func(t *testing.T) { testRegistrationCap(t, open(t)) })
 	t.Run("RegistrationCapRace", func(t *testing.T) { testRegistrationCapRace(t, open(t)) })
+	t.Run("AssertionIDs", func(t *testing.T) { testAssertionIDs(t, open(t)) })
+	t.Run("AssertionIDRace", func(t *testing.T) { testAssertionIDRace(t, open(t)) })
 	t.Run("Consents", func(t *testing.T) { testConsents(t, open(t)) })
 	t.Run("Pending", func(t *testing.T) { testPending(t, open(t)) })
 	t.Run("PendingRace", func(t *testing.T) { testPendingRace(t, open(t)) })
@@ -310,6 +312,20 @@ func testClients(t *testing.T, s store.Store) {
 	mustOK(t, "GetClient after duplicate", err)
 	mustEqual(t, "GetClient after duplicate", got, c)
 
+	keyed := newClient("192.0.2.1", now().Add(time.Hour))
+	keyed.SecretHash, keyed.TokenEndpointAuthMethod = "", "private_key_jwt"
+	keyed.JWKS = `{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`
+	mustOK(t, "CreateClient with jwks", s.CreateClient(ctx, keyed, 0))
+	got, err = s.GetClient(ctx, keyed.ID)
+	mustOK(t, "GetClient with jwks", err)
+	mustEqual(t, "GetClient with jwks", got, keyed)
+	byURI := newClient("192.0.2.1", now().Add(time.Hour))
+	byURI.SecretHash, byURI.TokenEndpointAuthMethod, byURI.JWKSURI = "", "private_key_jwt", "https://client.example/jwks.json"
+	mustOK(t, "CreateClient with jwks_uri", s.CreateClient(ctx, byURI, 0))
+	got, err = s.GetClient(ctx, byURI.ID)
+	mustOK(t, "GetClient with jwks_uri", err)
+	mustEqual(t, "GetClient with jwks_uri", got, byURI)
+
 	public := newClient("192.0.2.1", now().Add(time.Hour))
 	public.SecretHash = ""
 	mustOK(t, "CreateClient public", s.CreateClient(ctx, public, 0))
@@ -379,6 +395,35 @@ func testRegistrationCapRace(t *testing.T, s store.Store) {
 	})
 	if n := count(t, errs, nil, store.ErrLimit); n != limit {
 		t.Fatalf("%d concurrent registrations succeeded under a cap of %d", n, limit)
+	}
+}
+
+// A client assertion ID is accepted once until it expires, then may be
+// used again (its assertion has expired and is refused anyway).
+func testAssertionIDs(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	id := store.Hash(secret())
+	mustOK(t, "UseAssertionID", s.UseAssertionID(ctx, id, now().Add(time.Minute)))
+	mustErr(t, "UseAssertionID again", s.UseAssertionID(ctx, id, now().Add(time.Minute)), store.ErrAlreadyUsed)
+	mustOK(t, "UseAssertionID other", s.UseAssertionID(ctx, store.Hash(secret()), now().Add(time.Minute)))
+
+	short := store.Hash(secret())
+	mustOK(t, "UseAssertionID short-lived", s.UseAssertionID(ctx, short, time.Now().Add(50*time.Millisecond)))
+	time.Sleep(100 * time.Millisecond)
+	mustOK(t, "UseAssertionID after expiry", s.UseAssertionID(ctx, short, now().Add(time.Minute)))
+	mustErr(t, "UseAssertionID after reuse", s.UseAssertionID(ctx, short, now().Add(time.Minute)), store.ErrAlreadyUsed)
+
+	// Sweeping expired records keeps the live ones.
+	mustOK(t, "DeleteExpired", s.DeleteExpired(ctx, now()))
+	mustErr(t, "UseAssertionID after a sweep", s.UseAssertionID(ctx, id, now().Add(time.Minute)), store.ErrAlreadyUsed)
+}
+
+// Of many replicas presenting one assertion at once, exactly one wins.
+func testAssertionIDRace(t *testing.T, s store.Store) {
+	id := store.Hash(secret())
+	errs := race(func(int) error { return s.UseAssertionID(context.Background(), id, now().Add(time.Minute)) })
+	if won := count(t, errs, nil, store.ErrAlreadyUsed); won != 1 {
+		t.Fatalf("%d of %d concurrent uses of one assertion ID succeeded, want 1", won, len(errs))
 	}
 }
 
