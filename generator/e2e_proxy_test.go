@@ -24,7 +24,9 @@ import (
 // 127.0.0.3, ...), which nginx reports in X-Forwarded-For: one client's
 // junk must not rate-limit another client behind the same proxy, and a
 // forged X-Forwarded-For gets a client nothing, whether it comes through
-// the proxy or straight to the server.
+// the proxy or straight to the server. The server runs with DEV_LOGIN,
+// which keeps it on loopback: it refuses other Host names and cannot be
+// reached through this machine's own address.
 func TestBehindReverseProxy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the reverse proxy test builds and starts a generated server")
@@ -104,6 +106,44 @@ func TestBehindReverseProxy(t *testing.T) {
 	if status := junk(bob, public, ""); status == http.StatusTooManyRequests {
 		t.Fatal("a client talking to the server directly rate-limited a client behind the proxy")
 	}
+
+	// With DEV_LOGIN the server is on loopback only, and answers only to
+	// loopback names.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, direct+"/healthz", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "mcp.example.com"
+	resp, err := bob.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("DEV_LOGIN server, Host mcp.example.com: %d, want 421", resp.StatusCode)
+	}
+	if addr := ownAddress(); addr != "" {
+		conn, err := net.DialTimeout("tcp", net.JoinHostPort(addr, strconv.Itoa(serverPort)), 5*time.Second)
+		if err == nil {
+			conn.Close()
+			t.Fatalf("DEV_LOGIN server reachable through this machine's address %s", addr)
+		}
+	}
+}
+
+// ownAddress returns one of this machine's addresses that is not loopback,
+// or "" if it has none.
+func ownAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if ipnet, ok := a.(*net.IPNet); ok && !ipnet.IP.IsLoopback() && !ipnet.IP.IsLinkLocalUnicast() {
+			return ipnet.IP.String()
+		}
+	}
+	return ""
 }
 
 // findNginx returns the nginx binary. Outside CI a missing nginx skips the
