@@ -45,11 +45,12 @@ const (
 
 // sharedFiles are the project files both the user and the generator edit.
 var sharedFiles = map[string]bool{
-	"go.mod":       true,
-	"README.md":    true,
-	".env.example": true,
-	"Dockerfile":   true,
-	".gitignore":   true,
+	"go.mod":        true,
+	"README.md":     true,
+	".env.example":  true,
+	"Dockerfile":    true,
+	".gitignore":    true,
+	".dockerignore": true,
 }
 
 // generatedMarkers are the first lines that make a file generator-owned:
@@ -71,8 +72,8 @@ var generatedMarkers = []string{
 //   - generator: content whose first line is exactly [GeneratedHeader] (or
 //     its SQL, shell or HTML spelling), and go.sum, which the go command and the
 //     generator keep, not people;
-//   - shared: go.mod, README.md, .env.example, Dockerfile and .gitignore at
-//     the project root;
+//   - shared: go.mod, README.md, .env.example, Dockerfile, .gitignore and
+//     .dockerignore at the project root;
 //   - user: everything else, such as tools.go.
 //
 // The answers file (mcp-oauth.yaml) is outside this rule: the CLI writes it.

@@ -28,6 +28,7 @@ func TestOwnerOf(t *testing.T) {
 		{".env.example", "PORT=8080\n", OwnerShared},
 		{"Dockerfile", "FROM golang\n", OwnerShared},
 		{".gitignore", ".env\n", OwnerShared},
+		{".dockerignore", ".env\n", OwnerShared},
 		{"tools.go", "package main\n", OwnerUser},
 		// The header counts only as the whole first line.
 		{"x.gen.go", "package x\n\n" + gen, OwnerUser},

@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -83,7 +82,7 @@ func run(ctx context.Context) error {
 		upstreamScopes = cfg.Upstream.Scopes
 	}
 	if cfg.DevLogin {
-		logger.Warn("DEV_LOGIN is on: sign-in is a local form that accepts any name")
+		logger.Warn("DEV_LOGIN is on: sign-in is a local form that accepts any name; listening on loopback only, requests naming another host are refused")
 		provider, providerName, upstreamScopes = authserver.NewDevLogin(cfg.BaseURL), "a development sign-in form", nil
 	} else {
 		p, err := upstream.New(ctx, cfg.Upstream)
@@ -107,6 +106,12 @@ func run(ctx context.Context) error {
 		RefreshGrace:    cfg.RefreshGrace,
 		RateLimit:       cfg.RateLimit,
 		Logger:          logger,
+
+		// Who a request is counted against, and how much it may hold.
+		TrustedProxies:   cfg.TrustedProxies,
+		ReadTimeout:      cfg.ReadTimeout,
+		MCPMaxPerUser:    cfg.MCPMaxConcurrentPerUser,
+		MCPMaxPerAddress: cfg.MCPMaxConcurrentPerAddress,
 	})
 	if err != nil {
 		return err
@@ -134,18 +139,20 @@ func run(ctx context.Context) error {
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
 		Handler:           as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.ReadTimeout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", srv.Addr)
+	listeners, err := listen(cfg, logger)
 	if err != nil {
-		return fmt.Errorf("PORT %d: %w", cfg.Port, err)
+		return err
 	}
 	go sweep(ctx, st, logger)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", ln.Addr().String(), "store", "sqlite")
+	served := make(chan error, len(listeners))
+	for _, ln := range listeners {
+		go func() { served <- srv.Serve(ln) }()
+	}
+	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", addrs(listeners), "store", "sqlite", "trusted_proxies", cfg.TrustedProxies.Enabled())
 
 	select {
 	case err := <-served:

@@ -3,9 +3,7 @@
 package authserver
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
 
@@ -99,24 +97,4 @@ func (l *rateLimiter) reserve(addr string, now time.Time) time.Duration {
 		return wait
 	}
 	return 0
-}
-
-// clientAddress is the key requests are counted under: the peer address
-// of the connection, never a forwarded-for header a client can write. IPv6
-// clients are counted per /64, the smallest block an ISP assigns, or one
-// host could take a fresh address for every request.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	ip = ip.Unmap().WithZone("")
-	if ip.Is4() {
-		return ip.String()
-	}
-	return netip.PrefixFrom(ip, 64).Masked().String()
 }

@@ -361,6 +361,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 
 	switch err := s.store.CreateClient(r.Context(), client, maxClientsPerAddress); {
 	case errors.Is(err, store.ErrLimit):
+		s.log.Warn("registration cap per address reached", "addr", client.RegisteredFrom)
 		writeOAuthError(w, http.StatusTooManyRequests, "too_many_registrations",
 			"this address holds too many client registrations; reuse an existing client_id")
 		return
@@ -369,7 +370,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the registration could not be stored; try again")
 		return
 	}
-	s.log.Info("client registered", "client_id", client.ID, "client_name", client.Name, "auth_method", client.TokenEndpointAuthMethod)
+	s.log.Info("client registered", "client_id", client.ID, "client_name", client.Name, "auth_method", client.TokenEndpointAuthMethod, "addr", client.RegisteredFrom)
 	if !left.empty() {
 		s.log.Info("registration kept part of the client's metadata",
 			append([]any{"client_id", client.ID, "redirect_uris", client.RedirectURIs}, left.logAttrs()...)...)

@@ -609,20 +609,6 @@ func TestRateLimiter(t *testing.T) {
 	}
 }
 
-func TestClientAddress(t *testing.T) {
-	for remote, want := range map[string]string{
-		"192.0.2.1:1234":              "192.0.2.1",
-		"[2001:db8:1:2:3:4:5:6]:1234": "2001:db8:1:2::/64",
-		"[2001:db8:1:2:ffff::1]:99":   "2001:db8:1:2::/64",
-		"[::ffff:192.0.2.1]:1234":     "192.0.2.1",
-		"[fe80::1%eth0]:1234":         "fe80::/64",
-	} {
-		if got := clientAddress(&http.Request{RemoteAddr: remote}); got != want {
-			t.Errorf("clientAddress(%s) = %s, want %s", remote, got, want)
-		}
-	}
-}
-
 func TestSessionCookie(t *testing.T) {
 	env := newTestEnv(t)
 	rec := httptest.NewRecorder()

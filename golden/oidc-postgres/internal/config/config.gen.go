@@ -49,6 +49,16 @@ type Config struct {
 	RefreshGrace time.Duration
 	// RateLimit is requests per minute per address; 0 disables it.
 	RateLimit int
+	// TrustedProxies are the reverse proxies whose forwarded headers name
+	// the client (TRUSTED_PROXIES, TRUSTED_PROXY_HEADER).
+	TrustedProxies *authserver.TrustedProxies
+	// ReadTimeout bounds the time a client may take to send a request's
+	// headers, and again its body (READ_TIMEOUT).
+	ReadTimeout time.Duration
+	// MCPMaxConcurrentPerUser and MCPMaxConcurrentPerAddress cap the /mcp
+	// requests in flight per user and per client address; 0: no cap.
+	MCPMaxConcurrentPerUser    int
+	MCPMaxConcurrentPerAddress int
 	// DevLogin replaces the upstream provider with a local form.
 	DevLogin bool
 	// LogLevel is the minimum level logged.
@@ -91,6 +101,10 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	c.RefreshGrace = r.window("REFRESH_GRACE", authserver.DefaultRefreshGrace, maxRefreshGrace)
 	c.RateLimit = r.int("RATE_LIMIT", defaultRateLimit, 0, 1_000_000)
+	c.TrustedProxies = r.trustedProxies("TRUSTED_PROXIES", "TRUSTED_PROXY_HEADER")
+	c.ReadTimeout = r.duration("READ_TIMEOUT", defaultReadTimeout)
+	c.MCPMaxConcurrentPerUser = r.int("MCP_MAX_CONCURRENT_PER_USER", defaultMCPMaxConcurrentPerUser, 0, 1_000_000)
+	c.MCPMaxConcurrentPerAddress = r.int("MCP_MAX_CONCURRENT_PER_ADDRESS", defaultMCPMaxConcurrentPerAddress, 0, 1_000_000)
 	c.LogLevel = r.logLevel("LOG_LEVEL")
 
 	if err := errors.Join(r.errs...); err != nil {

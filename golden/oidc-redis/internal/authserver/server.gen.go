@@ -147,6 +147,16 @@ type Options struct {
 	// to each of the registration, authorization and token endpoints; 0
 	// disables rate limiting.
 	RateLimit int
+	// TrustedProxies are the reverse proxies whose forwarded headers name
+	// the client (TRUSTED_PROXIES); nil trusts none.
+	TrustedProxies *TrustedProxies
+	// ReadTimeout bounds the time a request's body may take to arrive
+	// (READ_TIMEOUT); 0 sets no bound.
+	ReadTimeout time.Duration
+	// MCPMaxPerUser and MCPMaxPerAddress cap the /mcp requests in flight
+	// per user and per client address; 0 sets no cap.
+	MCPMaxPerUser    int
+	MCPMaxPerAddress int
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -179,6 +189,11 @@ type Server struct {
 	refreshGrace time.Duration
 
 	limits struct{ register, authorize, token, revoke *rateLimiter }
+
+	proxies       *TrustedProxies
+	readTimeout   time.Duration
+	mcpPerUser    *concurrency
+	mcpPerAddress *concurrency
 
 	upstream *Upstream
 
@@ -260,6 +275,8 @@ func New(opts Options) (*Server, error) {
 	s.limits.authorize = newRateLimiter(opts.RateLimit)
 	s.limits.token = newRateLimiter(opts.RateLimit)
 	s.limits.revoke = newRateLimiter(opts.RateLimit)
+	s.proxies, s.readTimeout = opts.TrustedProxies, opts.ReadTimeout
+	s.mcpPerUser, s.mcpPerAddress = newConcurrency(opts.MCPMaxPerUser), newConcurrency(opts.MCPMaxPerAddress)
 	s.upstream = &Upstream{s: s, inflight: map[string]*refreshCall{}}
 	return s, nil
 }
@@ -294,14 +311,18 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 	// Origin and answers CORS itself, preflights (OPTIONS) included, so
 	// that a browser-based client from an allowed origin can connect and a
 	// preflight never reaches mcp; only then does it check the token.
-	mux.Handle("/mcp", s.protect(mcp))
+	mux.Handle("/mcp", s.protect(s.limitMCP(mcp)))
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.serveReady)
 
-	return s.securityHeaders(mux)
+	h := s.withClientAddress(s.withReadDeadline(s.securityHeaders(mux)))
+	if _, ok := s.provider.(*DevLogin); ok {
+		h = loopbackOnly(h)
+	}
+	return h
 }
 
 // serveReady reports whether the store answers.
