@@ -288,9 +288,10 @@ func buildProject(ctx context.Context, t *testing.T, opts generator.Options) str
 	return bin
 }
 
-// startServer runs the built server with env and waits until it answers
-// /healthz. Its output is logged when the test fails.
-func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) {
+// startServer runs the built server with env, waits until it answers
+// /healthz and returns its process id. Its output is logged when the test
+// fails.
+func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) int {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Dir = t.TempDir() // no .env to pick up
@@ -333,7 +334,7 @@ func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return cmd.Process.Pid
 			}
 		}
 		if time.Now().After(deadline) {
