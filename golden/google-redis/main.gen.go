@@ -142,6 +142,8 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("PORT %d: %w", cfg.Port, err)
 	}
 	go sweep(ctx, st, logger)
+	// Revocations made by other replicas reach this one's token cache.
+	go as.WatchRevocations(ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", ln.Addr().String(), "store", "redis")

@@ -151,6 +151,12 @@ type Server struct {
 
 	store    store.Store
 	provider Provider
+
+	// tokens caches verified access tokens (bearer.go); feed, when the
+	// store is shared by several processes, tells it of their revocations.
+	tokens *tokenCache
+	feed   store.RevocationFeed
+
 	sealer   *secret.Sealer
 	formMAC  *secret.MAC // consent forms, bound to the browser key
 	stateMAC *secret.MAC // upstream states, bound to the browser key
@@ -240,6 +246,9 @@ func New(opts Options) (*Server, error) {
 	s.limits.token = newRateLimiter(opts.RateLimit)
 	s.limits.revoke = newRateLimiter(opts.RateLimit)
 	s.upstream = &Upstream{s: s, inflight: map[string]*refreshCall{}}
+	s.tokens = newTokenCache(tokenCacheSize)
+	s.feed, _ = opts.Store.(store.RevocationFeed)
+	s.store = invalidatingStore{Store: opts.Store, cache: s.tokens}
 	return s, nil
 }
 
@@ -298,16 +307,25 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Shared values, never written (see exposeHeaders): no allocation
+		// per request.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
+		h["X-Content-Type-Options"] = nosniff
 		// Codes and states travel in URLs; never leak them in a Referer.
-		h.Set("Referrer-Policy", "no-referrer")
+		h["Referrer-Policy"] = noReferrer
 		if s.secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000")
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Values of the headers every response carries.
+var (
+	nosniff    = []string{"nosniff"}
+	noReferrer = []string{"no-referrer"}
+	hsts       = []string{"max-age=63072000"}
+)
 
 // Upstream returns the gateway tools use to call the provider's API as
 // the signed-in user.
