@@ -128,7 +128,10 @@ BEGIN
 	RETURN OLD;
 END
 $$;
-CREATE OR REPLACE TRIGGER grants_revoked AFTER DELETE ON grants
+-- (DROP and CREATE rather than CREATE OR REPLACE TRIGGER, which needs
+-- PostgreSQL 14; the migration's advisory lock makes the pair safe.)
+DROP TRIGGER IF EXISTS grants_revoked ON grants;
+CREATE TRIGGER grants_revoked AFTER DELETE ON grants
 	FOR EACH ROW WHEN (OLD.expires_at > now()) EXECUTE FUNCTION mcp_oauth_grant_revoked();
 
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
