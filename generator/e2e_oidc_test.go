@@ -269,11 +269,12 @@ func buildProject(ctx context.Context, t *testing.T, opts generator.Options) str
 	return projecttest.Build(ctx, t, opts)
 }
 
-// startServer runs the built server with env and waits until it answers
-// /healthz. Its output is logged when the test fails.
-func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) {
+// startServer runs the built server with env, waits until it answers
+// /healthz and returns its process id. Its output is logged when the test
+// fails.
+func startServer(ctx context.Context, t *testing.T, bin, baseURL string, env map[string]string) int {
 	t.Helper()
-	projecttest.Start(ctx, t, bin, baseURL, env)
+	return projecttest.Start(ctx, t, bin, baseURL, env)
 }
 
 func connect(ctx context.Context, t *testing.T, baseURL string, transport mcp.Transport) *mcp.ClientSession {

@@ -59,7 +59,8 @@ func sharedStoreDSN(t *testing.T, store string) (envName, dsn string) {
 // replicaPair builds the project for store and starts two processes on one
 // store, as two replicas behind a load balancer would run: the same
 // BASE_URL (the public origin), the same ENCRYPTION_KEY, different ports.
-func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, urlB string) {
+// pidB is the process id of replica B.
+func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, urlB string, pidB int) {
 	t.Helper()
 	envName, dsn := sharedStoreDSN(t, store)
 	bin := buildProject(ctx, t, generator.Options{
@@ -72,7 +73,7 @@ func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, u
 	base = urlA
 	key := randomKey(t)
 	for _, port := range []int{portA, portB} {
-		startServer(ctx, t, bin, "http://127.0.0.1:"+strconv.Itoa(port), map[string]string{
+		pidB = startServer(ctx, t, bin, "http://127.0.0.1:"+strconv.Itoa(port), map[string]string{
 			"PORT":           strconv.Itoa(port),
 			"BASE_URL":       base,
 			"DEV_LOGIN":      "1",
@@ -82,7 +83,7 @@ func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, u
 			"LOG_LEVEL":      "warn",
 		})
 	}
-	return base, urlA, urlB
+	return base, urlA, urlB, pidB
 }
 
 // TestReplicas runs two replicas on one Redis or PostgreSQL: every step of a
@@ -96,7 +97,7 @@ func TestReplicas(t *testing.T) {
 		t.Run(store, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			base, urlA, urlB := replicaPair(ctx, t, store)
+			base, urlA, urlB, pidB := replicaPair(ctx, t, store)
 			c := newDevClient(ctx, t, urlA, base)
 
 			// Register and authorize on A, redeem the code on B.
@@ -123,14 +124,39 @@ func TestReplicas(t *testing.T) {
 			if got, _ := mcpStatus(ctx, t, urlB, refreshed.AccessToken); got != http.StatusOK {
 				t.Fatalf("B rejects the access token it minted by refresh: %d", got)
 			}
+			// B has just verified the token, so it holds it in memory.
 			revoke(ctx, t, urlA, c.clientID, refreshed.RefreshToken, "refresh_token")
-			if got, challenge := mcpStatus(ctx, t, urlB, refreshed.AccessToken); got != http.StatusUnauthorized ||
-				!strings.Contains(challenge, `error="invalid_token"`) {
-				t.Fatalf("B after revocation on A: %d %q, want 401 invalid_token", got, challenge)
-			}
+			t.Logf("revoked on A, refused by B after %v", refusedWithin(ctx, t, urlB, refreshed.AccessToken))
 			if status, body := c.refresh(ctx, t, urlB, refreshed.RefreshToken); status != http.StatusBadRequest || body.Error != "invalid_grant" {
 				t.Fatalf("refresh on B after revocation on A: %d %v, want 400 invalid_grant", status, body)
 			}
+
+			// A revocation no channel carries at all (the token deleted in the
+			// store by hand): B's memory of the token lasts no longer than
+			// the bound. (Before the channel is cut below: reconnecting, B
+			// forgets everything, which would hide the bound.)
+			status, tokens = c.redeem(ctx, t, urlB, c.authorize(ctx, t, urlA))
+			if status != http.StatusOK {
+				t.Fatalf("redeem: %d %v", status, tokens)
+			}
+			if got, _ := mcpStatus(ctx, t, urlB, tokens.AccessToken); got != http.StatusOK {
+				t.Fatalf("B rejects a fresh access token: %d", got)
+			}
+			deleteAccessTokenSilently(t, store, tokens.AccessToken)
+			t.Logf("deleted in the store without notice, refused by B after %v", refusedWithin(ctx, t, urlB, tokens.AccessToken))
+
+			// The same with B deaf to revocations: its notification channel
+			// is cut just before A revokes.
+			status, tokens = c.redeem(ctx, t, urlB, c.authorize(ctx, t, urlA))
+			if status != http.StatusOK {
+				t.Fatalf("redeem: %d %v", status, tokens)
+			}
+			if got, _ := mcpStatus(ctx, t, urlB, tokens.AccessToken); got != http.StatusOK {
+				t.Fatalf("B rejects a fresh access token: %d", got)
+			}
+			cutRevocationChannel(t, store, pidB)
+			revoke(ctx, t, urlA, c.clientID, tokens.RefreshToken, "refresh_token")
+			t.Logf("channel of B cut, revoked on A, refused by B after %v", refusedWithin(ctx, t, urlB, tokens.AccessToken))
 
 			// The same code sent to A and B at once: exactly one succeeds.
 			wins := map[string]int{}
@@ -179,7 +205,7 @@ func TestStoreRestart(t *testing.T) {
 		t.Run(store, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			base, urlA, urlB := replicaPair(ctx, t, store)
+			base, urlA, urlB, _ := replicaPair(ctx, t, store)
 			c := newDevClient(ctx, t, urlA, base)
 
 			var grants []tokenResponse
@@ -253,6 +279,89 @@ func TestStoreRestart(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// revocationBound is how soon every replica must refuse a token revoked on
+// another one, whether or not its notification channel works.
+const revocationBound = time.Second
+
+// refusedWithin checks that the replica at baseURL refuses accessToken
+// with 401 invalid_token within revocationBound, and returns how long that
+// took.
+func refusedWithin(ctx context.Context, t *testing.T, baseURL, accessToken string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		status, challenge := mcpStatus(ctx, t, baseURL, accessToken)
+		elapsed := time.Since(start)
+		if status == http.StatusUnauthorized && strings.Contains(challenge, `error="invalid_token"`) {
+			return elapsed
+		}
+		if status != http.StatusOK || elapsed > revocationBound {
+			t.Fatalf("%s still answers %d %q %v after the revocation, want 401 invalid_token within %v", baseURL, status, challenge, elapsed, revocationBound)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// cutRevocationChannel closes, from the store's side, the connection on
+// which the server with process id pid listens for revocations (named
+// mcp-oauth-revocations-<pid>), as a network failure would. Nothing else
+// on the shared server is touched.
+func cutRevocationChannel(t *testing.T, store string, pid int) {
+	t.Helper()
+	name := "mcp-oauth-revocations-" + strconv.Itoa(pid)
+	var cmd *exec.Cmd
+	switch store {
+	case "redis":
+		// CLIENT KILL has no filter by name: find the connection's id first.
+		out, err := exec.Command("redis-cli", "-u", os.Getenv("REDIS_URL"), "CLIENT", "LIST", "TYPE", "pubsub").Output()
+		if err != nil {
+			t.Fatalf("redis-cli CLIENT LIST: %v", err)
+		}
+		id := ""
+		for line := range strings.Lines(string(out)) {
+			if strings.Contains(line, " name="+name+" ") {
+				id, _, _ = strings.Cut(strings.TrimPrefix(line, "id="), " ")
+			}
+		}
+		if id == "" {
+			t.Fatalf("no pub/sub connection named %s in CLIENT LIST:\n%s", name, out)
+		}
+		cmd = exec.Command("redis-cli", "-u", os.Getenv("REDIS_URL"), "CLIENT", "KILL", "ID", id)
+	case "postgres":
+		cmd = exec.Command("psql", os.Getenv("DATABASE_URL"), "-Atc",
+			"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"+name+"'")
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Fatalf("cutting the revocation channel of %s: %v %q, want 1 connection closed", name, err, out)
+	}
+}
+
+// deleteAccessTokenSilently deletes an access token in the store without
+// announcing it, as nothing in the server ever does.
+func deleteAccessTokenSilently(t *testing.T, store, accessToken string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(accessToken))
+	hash := hex.EncodeToString(sum[:])
+	var out []byte
+	var err error
+	switch store {
+	case "redis":
+		// The key prefix is the test's own; the hash finds the key.
+		keys, scanErr := exec.Command("redis-cli", "-u", os.Getenv("REDIS_URL"), "--scan", "--pattern", "*access:"+hash).Output()
+		if scanErr != nil || len(strings.Fields(string(keys))) != 1 {
+			t.Fatalf("finding the access token's key: %v %q", scanErr, keys)
+		}
+		out, err = exec.Command("redis-cli", "-u", os.Getenv("REDIS_URL"), "DEL", strings.TrimSpace(string(keys))).CombinedOutput()
+	case "postgres":
+		out, err = exec.Command("psql", os.Getenv("DATABASE_URL"), "-Atc",
+			"WITH d AS (DELETE FROM access_tokens WHERE hash = '"+hash+"' RETURNING 1) SELECT count(*) FROM d").CombinedOutput()
+	}
+	if err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Fatalf("deleting the access token in %s: %v %q", store, err, out)
 	}
 }
 

@@ -57,11 +57,11 @@ func WriteTree(t testing.TB, dir string, files map[string][]byte) {
 	}
 }
 
-// Start runs the built server with env and waits until it answers
-// /healthz. Nothing of this process's DEV_LOGIN, UPSTREAM_* or BROWSER
+// Start runs the built server with env, waits until it answers /healthz
+// and returns its process id. Nothing of this process's DEV_LOGIN, UPSTREAM_* or BROWSER
 // settings reaches it, and it has no .env to read. Its output is logged
 // when the test fails; it is stopped when the test ends.
-func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[string]string) {
+func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[string]string) int {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Dir = t.TempDir()
@@ -104,7 +104,7 @@ func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[strin
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return cmd.Process.Pid
 			}
 		}
 		if time.Now().After(deadline) {

@@ -149,6 +149,8 @@ func run(ctx context.Context) error {
 		return err
 	}
 	go sweep(ctx, st, logger)
+	// Revocations made by other replicas reach this one's token cache.
+	go as.WatchRevocations(ctx)
 	served := make(chan error, len(listeners))
 	for _, ln := range listeners {
 		go func() { served <- srv.Serve(ln) }()

@@ -4,11 +4,14 @@ package authserver
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 
@@ -56,8 +59,14 @@ func (s *Server) protect(next http.Handler) http.Handler {
 		// Every answer, a refusal included, lets a browser client read the
 		// challenge and its session id, and tells caches that it depends
 		// on the Origin.
-		h.Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
-		h.Add("Vary", "Origin")
+		// (Shared, never written slices instead of Set and Add: these
+		// run on every tool call, and need not allocate.)
+		h["Access-Control-Expose-Headers"] = exposeHeaders
+		if vary := h["Vary"]; len(vary) > 0 {
+			h["Vary"] = append(vary, "Origin")
+		} else {
+			h["Vary"] = varyOrigin
+		}
 		// The Origin is checked before anything else, the token included:
 		// a page of a foreign origin is refused whether or not it holds a
 		// token (MCP transport security; DNS rebinding, see
@@ -88,39 +97,79 @@ func (s *Server) protect(next http.Handler) http.Handler {
 			s.challenge(w, http.StatusBadRequest, "invalid_request", err.Error())
 			return
 		}
-		at, err := s.store.GetAccessToken(r.Context(), store.Hash(token))
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token is invalid, expired or revoked")
-			return
-		case err != nil:
-			// An outage is not the token's fault: the client must keep it.
-			s.log.Error("get access token", "err", err)
-			w.Header().Set("Retry-After", "5")
-			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		if at.Resource != s.resource {
-			s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token was issued for another resource")
-			return
-		}
-		if !s.now().Before(at.ExpiresAt) {
-			s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token has expired")
-			return
-		}
-		if !scopeCovers(at.Scope, ScopeMCP) {
-			s.challenge(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the "+ScopeMCP+" scope")
-			return
+		digest := tokenDigest(token)
+		t, ok := s.tokens.get(digest, s.now())
+		if !ok {
+			if t, ok = s.verifyToken(w, r, digest); !ok {
+				return
+			}
 		}
 		info := &auth.TokenInfo{
-			Scopes:     strings.Fields(at.Scope),
-			Expiration: at.ExpiresAt,
-			UserID:     at.UserID,
-			Extra:      map[string]any{extraGrantID: at.GrantID, extraClientID: at.ClientID},
+			Scopes:     t.scopes,
+			Expiration: t.expires,
+			UserID:     t.userID,
+			// A map of its own: tools may write to it.
+			Extra: map[string]any{extraGrantID: t.grantValue, extraClientID: t.clientValue},
 		}
 		attach.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenInfoKey{}, info)))
 	})
 }
+
+// verifyToken checks an access token, by its digest, against the store:
+// it must exist, be live, belong to a live grant, have been issued for this
+// endpoint and carry ScopeMCP. A token that passes is cached (see
+// tokenCache); one that does not is refused with its challenge, and false.
+func (s *Server) verifyToken(w http.ResponseWriter, r *http.Request, digest [32]byte) (cachedToken, bool) {
+	// Read before the store is asked: the cache lifetime counts from the
+	// moment the answer may already have been true, and an invalidation
+	// from then on keeps the answer out of the cache.
+	generation, now := s.tokens.generation.Load(), s.now()
+	at, err := s.store.GetAccessToken(r.Context(), hex.EncodeToString(digest[:]))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token is invalid, expired or revoked")
+		return cachedToken{}, false
+	case err != nil:
+		// An outage is not the token's fault: the client must keep it.
+		s.log.Error("get access token", "err", err)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return cachedToken{}, false
+	}
+	if at.Resource != s.resource {
+		s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token was issued for another resource")
+		return cachedToken{}, false
+	}
+	if !now.Before(at.ExpiresAt) {
+		s.challenge(w, http.StatusUnauthorized, "invalid_token", "the access token has expired")
+		return cachedToken{}, false
+	}
+	if !scopeCovers(at.Scope, ScopeMCP) {
+		s.challenge(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the "+ScopeMCP+" scope")
+		return cachedToken{}, false
+	}
+	t := cachedToken{
+		digest:  digest,
+		expires: at.ExpiresAt,
+		grantID: at.GrantID,
+		userID:  at.UserID,
+		// Shared by every request of the token: full, so that an append
+		// copies instead of writing into it.
+		scopes:      slices.Clip(strings.Fields(at.Scope)),
+		grantValue:  at.GrantID,
+		clientValue: at.ClientID,
+	}
+	s.tokens.put(t, now, generation)
+	return t, true
+}
+
+// Header values of every answer of the MCP endpoint. Each slice serves
+// every response and is never written to: its capacity is its length, so
+// an append (Header.Add) copies it.
+var (
+	exposeHeaders = []string{"WWW-Authenticate, Mcp-Session-Id"}
+	varyOrigin    = []string{"Origin"}
+)
 
 // mcpMethods are the methods of the streamable HTTP transport.
 const mcpMethods = "GET, POST, DELETE"
@@ -256,15 +305,15 @@ func bearerToken(r *http.Request) (string, error) {
 	if len(headers) == 0 {
 		return "", errNoBearer
 	}
-	scheme, _, _ := strings.Cut(headers[0], " ")
+	scheme, token, _ := strings.Cut(headers[0], " ")
 	if !strings.EqualFold(scheme, "Bearer") {
 		return "", errNoBearer
 	}
-	fields := strings.Fields(headers[0])
-	if len(headers) > 1 || len(fields) != 2 {
+	token = strings.TrimSpace(token)
+	if len(headers) > 1 || token == "" || strings.IndexFunc(token, unicode.IsSpace) >= 0 {
 		return "", errors.New("send exactly one access token, as Authorization: Bearer <token>")
 	}
-	return fields[1], nil
+	return token, nil
 }
 
 // challenge refuses a request to the MCP endpoint. code is empty when the

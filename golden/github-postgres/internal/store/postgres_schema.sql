@@ -128,4 +128,22 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
 CREATE INDEX IF NOT EXISTS refresh_tokens_grant_id ON refresh_tokens (grant_id);
 CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at);
 
+-- Every replica keeps verified access tokens in memory for a moment and
+-- LISTENs on mcp_oauth_revocations to forget them as soon as any replica
+-- revokes. A live grant's deletion is a revocation, whichever statement
+-- made it (RevokeGrant, or the reuse of a rotated refresh token); the
+-- notification is sent when, and only if, the deletion commits. Deleting
+-- expired grants announces nothing: their tokens have expired too.
+CREATE OR REPLACE FUNCTION mcp_oauth_grant_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('mcp_oauth_revocations', 'grant:' || OLD.id);
+	RETURN OLD;
+END
+$$;
+-- (DROP and CREATE rather than CREATE OR REPLACE TRIGGER, which needs
+-- PostgreSQL 14; the migration's advisory lock makes the pair safe.)
+DROP TRIGGER IF EXISTS grants_revoked ON grants;
+CREATE TRIGGER grants_revoked AFTER DELETE ON grants
+	FOR EACH ROW WHEN (OLD.expires_at > now()) EXECUTE FUNCTION mcp_oauth_grant_revoked();
+
 INSERT INTO schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

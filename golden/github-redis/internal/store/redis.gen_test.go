@@ -20,6 +20,12 @@ func TestRedis(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, dsn) })
 }
 
+// TestRedisRevocationFeed checks that revocations are announced to every
+// replica (see WatchRevocations).
+func TestRedisRevocationFeed(t *testing.T) {
+	storetest.RunRevocationFeed(t, open(t, redisURL(t)))
+}
+
 func BenchmarkRedis(b *testing.B) {
 	dsn := redisURL(b)
 	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, dsn) })

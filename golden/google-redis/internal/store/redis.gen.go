@@ -516,6 +516,8 @@ local function revoke(grant, tokens)
 		redis.call('DEL', key)
 	end
 	redis.call('DEL', grant, tokens)
+	-- Tell every replica to forget the grant's tokens (see WatchRevocations).
+	redis.call('PUBLISH', grant, '')
 end
 `
 
@@ -601,7 +603,13 @@ func (s *redisStore) RevokeGrant(ctx context.Context, grantID string) error {
 }
 
 func (s *redisStore) RevokeAccessToken(ctx context.Context, hash string) error {
-	if err := s.client.Del(ctx, s.key("access", hash)).Err(); err != nil {
+	key := s.key("access", hash)
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, key)
+		p.Publish(ctx, key, "") // see WatchRevocations
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("store: revoke access token: %w", err)
 	}
 	return nil

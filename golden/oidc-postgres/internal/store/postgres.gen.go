@@ -435,7 +435,11 @@ func (s *postgresStore) RevokeGrant(ctx context.Context, grantID string) error {
 }
 
 func (s *postgresStore) RevokeAccessToken(ctx context.Context, hash string) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM access_tokens WHERE hash = $1`, hash); err != nil {
+	// The notification (see WatchRevocations) is sent when the deletion
+	// commits.
+	_, err := s.pool.Exec(ctx, `WITH revoked AS (DELETE FROM access_tokens WHERE hash = $1 RETURNING hash)
+		SELECT pg_notify('`+revocationChannel+`', 'access:' || hash) FROM revoked`, hash)
+	if err != nil {
 		return fmt.Errorf("store: revoke access token: %w", err)
 	}
 	return nil

@@ -21,6 +21,12 @@ func TestPostgres(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, dsn) })
 }
 
+// TestPostgresRevocationFeed checks that revocations are announced to every
+// replica (see WatchRevocations).
+func TestPostgresRevocationFeed(t *testing.T) {
+	storetest.RunRevocationFeed(t, open(t, databaseURL(t)))
+}
+
 func BenchmarkPostgres(b *testing.B) {
 	dsn := databaseURL(b)
 	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, dsn) })

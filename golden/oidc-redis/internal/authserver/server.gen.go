@@ -174,6 +174,12 @@ type Server struct {
 
 	store    store.Store
 	provider Provider
+
+	// tokens caches verified access tokens (bearer.go); feed, when the
+	// store is shared by several processes, tells it of their revocations.
+	tokens *tokenCache
+	feed   store.RevocationFeed
+
 	sealer   *secret.Sealer
 	formMAC  *secret.MAC // consent forms, bound to the browser key
 	stateMAC *secret.MAC // upstream states, bound to the browser key
@@ -278,6 +284,9 @@ func New(opts Options) (*Server, error) {
 	s.proxies, s.readTimeout = opts.TrustedProxies, opts.ReadTimeout
 	s.mcpPerUser, s.mcpPerAddress = newConcurrency(opts.MCPMaxPerUser), newConcurrency(opts.MCPMaxPerAddress)
 	s.upstream = &Upstream{s: s, inflight: map[string]*refreshCall{}}
+	s.tokens = newTokenCache(tokenCacheSize)
+	s.feed, _ = opts.Store.(store.RevocationFeed)
+	s.store = invalidatingStore{Store: opts.Store, cache: s.tokens}
 	return s, nil
 }
 
@@ -340,16 +349,25 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Shared values, never written (see exposeHeaders): no allocation
+		// per request.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
+		h["X-Content-Type-Options"] = nosniff
 		// Codes and states travel in URLs; never leak them in a Referer.
-		h.Set("Referrer-Policy", "no-referrer")
+		h["Referrer-Policy"] = noReferrer
 		if s.secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000")
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Values of the headers every response carries.
+var (
+	nosniff    = []string{"nosniff"}
+	noReferrer = []string{"no-referrer"}
+	hsts       = []string{"max-age=63072000"}
+)
 
 // Upstream returns the gateway tools use to call the provider's API as
 // the signed-in user.

@@ -1,0 +1,3 @@
+module devtoken
+
+go 1.24
