@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -20,8 +21,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
-	"github.com/chromedp/cdproto/network"
 	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -74,7 +75,20 @@ func TestBrowser(t *testing.T) {
 		"PORT": fmt.Sprint(devPort), "BASE_URL": devURL, "DEV_LOGIN": "1",
 		"ENCRYPTION_KEY": randomKey(t), "SQLITE_PATH": filepath.Join(t.TempDir(), "dev.db"),
 	})
-	ours := []string{upURL, devURL}
+	// C: a branded server (logo, accent colour, support link), also signing
+	// in through an OpenID provider.
+	branded := opts
+	branded.Logo, branded.AccentColor, branded.SupportURL = "branding/logo.svg", "#6d28d9", "https://acme.example/help"
+	brandedBin := buildProjectWith(ctx, t, branded, map[string][]byte{"branding/logo.svg": []byte(testLogo)})
+	brPort := freePort(t)
+	brURL := fmt.Sprintf("http://127.0.0.1:%d", brPort)
+	brIssuer, _ := startOP(t, opClient, opSecret, brURL+"/callback")
+	startServer(ctx, t, brandedBin, brURL, map[string]string{
+		"PORT": fmt.Sprint(brPort), "BASE_URL": brURL, "UPSTREAM_ISSUER": brIssuer,
+		"UPSTREAM_CLIENT_ID": opClient, "UPSTREAM_CLIENT_SECRET": opSecret,
+		"ENCRYPTION_KEY": randomKey(t), "SQLITE_PATH": filepath.Join(t.TempDir(), "branded.db"),
+	})
+	ours := []string{upURL, devURL, brURL}
 
 	browser := startChromium(ctx, t, chromium)
 
@@ -178,6 +192,49 @@ func TestBrowser(t *testing.T) {
 		tab.waitLanded().wantCode(t, "state-kb", devURL)
 	})
 
+	t.Run("branded", func(t *testing.T) {
+		for _, scheme := range []string{"light", "dark"} {
+			tab := newTab(t, browser, ours)
+			tab.do(chromedp.EmulateViewport(720, 900, chromedp.EmulateScale(2)), emulateScheme(scheme))
+			client := registerClient(t, brURL, "Claude", httpsRedirect)
+			authURL, _ := authorizationURL(brURL, client, httpsRedirect, "state-brand")
+			tab.do(chromedp.Navigate(authURL), chromedp.WaitVisible(`button[value=approve]`))
+			var m struct {
+				LogoWidth   float64
+				Text, Fill  string
+				Link, Card  string
+				SupportHref string
+			}
+			tab.eval(`(() => {
+				const allow = getComputedStyle(document.querySelector('button[value=approve]'));
+				const link = document.querySelector('footer a');
+				return {LogoWidth: document.querySelector('.brand img').naturalWidth,
+					Text: allow.color, Fill: allow.backgroundColor,
+					Link: getComputedStyle(link).color, Card: getComputedStyle(document.querySelector('main')).backgroundColor,
+					SupportHref: link.href};
+			})()`, &m)
+			if m.LogoWidth == 0 {
+				t.Errorf("%s: the logo did not load", scheme)
+			}
+			if m.Fill != "rgb(109, 40, 217)" {
+				t.Errorf("%s: the Allow button is %s, want the accent #6d28d9", scheme, m.Fill)
+			}
+			for _, pair := range [][2]string{{m.Text, m.Fill}, {m.Link, m.Card}} {
+				if c := cssContrast(t, pair[0], pair[1]); c < 4.5 {
+					t.Errorf("%s: %s on %s has contrast %.2f:1", scheme, pair[0], pair[1], c)
+				}
+			}
+			if m.SupportHref != "https://acme.example/help" {
+				t.Errorf("%s: support link %q", scheme, m.SupportHref)
+			}
+			if *updateScreenshots && scheme == "light" {
+				writeScreenshot(t, tab, "consent-branded.png")
+			}
+			// And the sign-in goes through.
+			tab.signIn(authURL, "approve").wantCode(t, "state-brand", brURL)
+		}
+	})
+
 	// The consent page on a phone, in light and dark: both buttons on the
 	// first screen, legible, and the screenshots for the README.
 	for _, view := range []struct {
@@ -204,15 +261,7 @@ func TestBrowser(t *testing.T) {
 			if view.width < 480 {
 				viewport = append(viewport, chromedp.EmulateMobile, chromedp.EmulatePortrait)
 			}
-			tab.do(
-				chromedp.EmulateViewport(view.width, view.height, viewport...),
-				chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-						Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-					})
-					return err
-				}),
-			)
+			tab.do(chromedp.EmulateViewport(view.width, view.height, viewport...), emulateScheme(scheme))
 			client := registerClient(t, upURL, "Claude", view.redirectURI)
 			authURL, _ := authorizationURL(upURL, client, view.redirectURI, "state-view")
 			tab.do(chromedp.Navigate(authURL), chromedp.WaitVisible(`button[value=approve]`))
@@ -246,13 +295,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("prefers-color-scheme %s, but the page background is %s", scheme, m.Bg)
 			}
 			if *updateScreenshots && view.screenshot {
-				png, err := chromedp.Run(tab.ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join("..", "testdata", "screenshots", "consent-"+view.name+".png"), png, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				writeScreenshot(t, tab, "consent-"+view.name+".png")
 			}
 		})
 	}
@@ -655,3 +698,58 @@ func cssContrast(t *testing.T, a, b string) float64 {
 }
 
 func isDark(t *testing.T, bg string) bool { return luminance(cssRGB(t, bg)) < 0.2 }
+
+// emulateScheme makes the tab prefer a light or a dark colour scheme.
+func emulateScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+}
+
+// writeScreenshot stores what the tab shows in testdata/screenshots.
+func writeScreenshot(t *testing.T, tb *tab, name string) {
+	t.Helper()
+	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "testdata", "screenshots", name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildProjectWith is buildProject for a project with files of the
+// user's own besides the rendered ones (a branding logo).
+func buildProjectWith(ctx context.Context, t *testing.T, opts generator.Options, own map[string][]byte) string {
+	t.Helper()
+	files, err := generator.Render(opts)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	maps.Copy(files, own)
+	dir := t.TempDir()
+	writeTree(t, dir, files)
+	if err := generator.CheckProjectFiles(dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), opts.Name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in the generated project: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// testLogo is the branded server's logo: a note on a violet tile.
+const testLogo = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#8b5cf6"/><stop offset="1" stop-color="#5b21b6"/></linearGradient></defs>
+<rect width="64" height="64" rx="14" fill="url(#g)"/>
+<path d="M20 14h18l8 8v28a2 2 0 0 1-2 2H20a2 2 0 0 1-2-2V16a2 2 0 0 1 2-2z" fill="#fff"/>
+<path d="M38 14v8h8" fill="#ddd6fe"/>
+<path d="M24 30h16M24 37h16M24 44h10" stroke="#6d28d9" stroke-width="3" stroke-linecap="round"/>
+</svg>
+`
