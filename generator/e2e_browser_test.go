@@ -149,6 +149,10 @@ func TestBrowser(t *testing.T) {
 				if strings.Count(strings.ToLower(page), "start again") != 1 || !strings.Contains(page, "Acme Notes") {
 					t.Errorf("the error page should name the server and say \"start again\" once:\n%s", page)
 				}
+				if *updateScreenshots && name == "unknown client" {
+					tab.do(chromedp.EmulateViewport(720, 560, chromedp.EmulateScale(2)))
+					writeScreenshot(t, tab, "error.png")
+				}
 			})
 		}
 	})
@@ -187,6 +191,10 @@ func TestBrowser(t *testing.T) {
 		// The name field has the focus: type and press Enter.
 		if chromedpEval[string](tab, `document.activeElement.id`) != "name" {
 			t.Fatal("the sign-in form's field does not have the focus")
+		}
+		if *updateScreenshots {
+			tab.do(chromedp.EmulateViewport(720, 600, chromedp.EmulateScale(2)))
+			writeScreenshot(t, tab, "devlogin.png")
 		}
 		tab.do(chromedp.KeyEvent("keyboard user\r"))
 		tab.waitLanded().wantCode(t, "state-kb", devURL)
