@@ -90,22 +90,24 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		provider = p
+		provider, providerName = p, p.DisplayName()
 	}
 
 	as, err := authserver.New(authserver.Options{
-		BaseURL:         cfg.BaseURL,
-		Name:            "github-redis",
-		Store:           st,
-		Provider:        provider,
-		ProviderName:    providerName,
-		UpstreamScopes:  upstreamScopes,
-		EncryptionKey:   cfg.EncryptionKey,
-		Redirects:       cfg.Redirects,
-		AccessTokenTTL:  cfg.AccessTokenTTL,
-		RefreshTokenTTL: cfg.RefreshTokenTTL,
-		RateLimit:       cfg.RateLimit,
-		Logger:          logger,
+		BaseURL:           cfg.BaseURL,
+		Name:              "github-redis",
+		Store:             st,
+		Provider:          provider,
+		ProviderName:      providerName,
+		UpstreamScopes:    upstreamScopes,
+		ScopeDescriptions: upstream.Preset().ScopeDescriptions,
+		Branding:          branding,
+		EncryptionKey:     cfg.EncryptionKey,
+		Redirects:         cfg.Redirects,
+		AccessTokenTTL:    cfg.AccessTokenTTL,
+		RefreshTokenTTL:   cfg.RefreshTokenTTL,
+		RateLimit:         cfg.RateLimit,
+		Logger:            logger,
 	})
 	if err != nil {
 		return err
