@@ -33,7 +33,12 @@ func MarshalAnswers(opts Options) ([]byte, error) {
 		Provider      string   `yaml:"provider"`
 		Store         string   `yaml:"store"`
 		RedirectHosts []string `yaml:"redirect_hosts"`
-	}{AnswersSchema, Version(), opts.Name, opts.Module, opts.Provider, opts.Store, opts.RedirectHosts}
+		DisplayName   string   `yaml:"display_name,omitempty"`
+		Logo          string   `yaml:"logo,omitempty"`
+		AccentColor   string   `yaml:"accent_color,omitempty"`
+		SupportURL    string   `yaml:"support_url,omitempty"`
+	}{AnswersSchema, Version(), opts.Name, opts.Module, opts.Provider, opts.Store, opts.RedirectHosts,
+		opts.DisplayName, opts.Logo, opts.AccentColor, opts.SupportURL}
 	var buf bytes.Buffer
 	buf.WriteString(answersHeader)
 	enc := yaml.NewEncoder(&buf)
@@ -112,8 +117,22 @@ func ParseAnswers(src []byte) (*Answers, error) {
 				a.Options.RedirectHosts = append(a.Options.RedirectHosts, item.Value)
 				lines[redirectHostKey(item.Value)] = item.Line
 			}
+		case "display_name":
+			a.Options.DisplayName, _ = scalar(key, value)
+		case "logo":
+			a.Options.Logo, _ = scalar(key, value)
+		case "accent_color":
+			if value.Tag == "!!null" {
+				// An unquoted #rrggbb is a YAML comment.
+				fail(value, "field accent_color: expected a colour in quotes, such as accent_color: \"#6d28d9\" (YAML reads an unquoted # as a comment)")
+				continue
+			}
+			a.Options.AccentColor, _ = scalar(key, value)
+		case "support_url":
+			a.Options.SupportURL, _ = scalar(key, value)
 		default:
-			fail(key, "unknown field %q; known fields are schema, generator, name, module, provider, store, redirect_hosts", key.Value)
+			fail(key, "unknown field %q; known fields are schema, generator, name, module, provider, store, redirect_hosts, "+
+				"display_name, logo, accent_color, support_url", key.Value)
 		}
 	}
 	switch {

@@ -8,7 +8,8 @@ import (
 
 func TestAnswersRoundTrip(t *testing.T) {
 	opts := Options{Name: "demo", Module: "example.com/demo", Provider: "oidc", Store: "postgres",
-		RedirectHosts: []string{"claude.ai", "*.example.com", "cursor://"}}
+		RedirectHosts: []string{"claude.ai", "*.example.com", "cursor://"},
+		DisplayName:   "Acme: Notes", Logo: "branding/logo.svg", AccentColor: "#6d28d9", SupportURL: "mailto:help@acme.example"}
 	src, err := MarshalAnswers(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,16 @@ func TestParseAnswersErrors(t *testing.T) {
 		{"missing schema", "name: demo\n", []string{"field schema is missing"}},
 		{"newer schema", "schema: 99\n", []string{"newer than this mcp-oauth understands"}},
 		{"given twice", head + "name: other\n", []string{"mcp-oauth.yaml:5: field name: given twice"}},
+		{"unquoted colour", head + "store: sqlite\nredirect_hosts: [claude.ai]\naccent_color: #6d28d9\n",
+			[]string{"mcp-oauth.yaml:7: field accent_color", "in quotes"}},
+		{"bad colour at its line", head + "store: sqlite\nredirect_hosts: [claude.ai]\naccent_color: \"#6d28d\"\n",
+			[]string{"mcp-oauth.yaml:7: field accent_color", "#rrggbb"}},
+		{"bad support link", head + "store: sqlite\nredirect_hosts: [claude.ai]\nsupport_url: javascript:alert(1)\n",
+			[]string{"mcp-oauth.yaml:7: field support_url", "https://"}},
+		{"logo outside the project", head + "store: sqlite\nredirect_hosts: [claude.ai]\nlogo: /etc/logo.png\n",
+			[]string{"mcp-oauth.yaml:7: field logo", "inside the project"}},
+		{"logo not an image", head + "store: sqlite\nredirect_hosts: [claude.ai]\nlogo: branding/logo.html\n",
+			[]string{"mcp-oauth.yaml:7: field logo", ".svg"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAnswers([]byte(tc.src))
@@ -82,4 +93,28 @@ func FuzzParseAnswers(f *testing.F) {
 			t.Fatalf("re-read of accepted answers: %v, %+v vs %+v", err, a.Options, b.Options)
 		}
 	})
+}
+
+// TestBrandingOptional: branding is never asked for and never required,
+// and an answers file without it stays as it was.
+func TestBrandingOptional(t *testing.T) {
+	opts := Options{}.WithDefaults("/tmp/demo")
+	if missing := (Options{Name: "a", Module: "example.com/a", Provider: "github", Store: "sqlite", RedirectHosts: []string{"claude.ai"}}).Missing(); len(missing) != 0 {
+		t.Errorf("Missing() = %v with every required answer given", missing)
+	}
+	if opts.DisplayName != "" || opts.Logo != "" || opts.AccentColor != "" || opts.SupportURL != "" {
+		t.Errorf("WithDefaults filled branding: %+v", opts)
+	}
+	src, err := MarshalAnswers(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"display_name", "logo", "accent_color", "support_url"} {
+		if strings.Contains(string(src), key) {
+			t.Errorf("answers without branding mention %s:\n%s", key, src)
+		}
+	}
+	if got := (Options{AccentColor: " #ABC "}).Normalize().AccentColor; got != "#aabbcc" {
+		t.Errorf("accent #ABC normalized to %q, want #aabbcc", got)
+	}
 }

@@ -40,6 +40,12 @@ type Options struct {
 	Provider      string   `yaml:"provider"`
 	Store         string   `yaml:"store"`
 	RedirectHosts []string `yaml:"redirect_hosts"`
+	// Branding of the pages people see; every field is optional (see
+	// branding.go).
+	DisplayName string `yaml:"display_name,omitempty"`
+	Logo        string `yaml:"logo,omitempty"`
+	AccentColor string `yaml:"accent_color,omitempty"`
+	SupportURL  string `yaml:"support_url,omitempty"`
 }
 
 // Field names, shared by flags, prompts, the answers file and error messages.
@@ -68,6 +74,9 @@ type Option struct {
 	ChoiceHelp func(choice string) string
 	// Multi marks a list option (repeatable, comma-separated).
 	Multi bool
+	// Optional marks an option that may stay unanswered: it is never
+	// prompted for and has no default.
+	Optional bool
 	// Default returns the value used with --yes, given the target directory.
 	Default func(dir string, o Options) []string
 	// Get and Set read and write the option on Options.
@@ -84,7 +93,7 @@ func OptionTable() []Option {
 		}
 		return v[0]
 	}
-	return []Option{
+	return append([]Option{
 		{
 			Field: FieldName, Key: "name",
 			Title:   "Server name",
@@ -137,7 +146,7 @@ func OptionTable() []Option {
 			Get:     func(o *Options) []string { return slices.Clone(o.RedirectHosts) },
 			Set:     func(o *Options, v []string) { o.RedirectHosts = slices.Clone(v) },
 		},
-	}
+	}, brandingOptions()...)
 }
 
 func nonEmpty(s string) []string {
@@ -151,7 +160,7 @@ func nonEmpty(s string) []string {
 func (o Options) Missing() []string {
 	var missing []string
 	for _, opt := range OptionTable() {
-		if len(opt.Get(&o)) == 0 {
+		if len(opt.Get(&o)) == 0 && !opt.Optional {
 			missing = append(missing, opt.Field)
 		}
 	}
@@ -161,7 +170,7 @@ func (o Options) Missing() []string {
 // WithDefaults fills every unanswered field with its default for dir.
 func (o Options) WithDefaults(dir string) Options {
 	for _, opt := range OptionTable() {
-		if len(opt.Get(&o)) == 0 {
+		if len(opt.Get(&o)) == 0 && !opt.Optional {
 			opt.Set(&o, opt.Default(dir, o))
 		}
 	}
@@ -227,7 +236,7 @@ func (o Options) Normalize() Options {
 		}
 	}
 	o.RedirectHosts = hosts
-	return o
+	return o.normalizeBranding()
 }
 
 // Validate checks every answer and returns all problems at once.
@@ -274,6 +283,8 @@ func (o Options) ValidateField(field string) error {
 			}
 		}
 		return errors.Join(errs...)
+	case FieldDisplayName, FieldLogo, FieldAccentColor, FieldSupportURL:
+		return o.validateBranding(field)
 	default:
 		return fmt.Errorf("unknown field %q", field)
 	}

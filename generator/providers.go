@@ -28,6 +28,18 @@ type Provider struct {
 	UserInfoURL string
 	// Scopes are the default upstream scopes (UPSTREAM_SCOPES overrides).
 	Scopes []string
+	// ScopeDescriptions say, for the consent page, what each scope lets
+	// this server see or do at the provider: a lower-case phrase completing
+	// "<server> can ...", e.g. "see your e-mail address".
+	// Every default scope needs one (TestProviderScopeDescriptions); the
+	// standard OpenID scopes are described in oidcScopeDescriptions and
+	// need no entry here. A scope without a description (one set through
+	// UPSTREAM_SCOPES) is shown by its name, marked as not described.
+	ScopeDescriptions map[string]string
+	// NameByHost marks a generic preset (any OpenID provider, any OAuth 2
+	// provider), whose DisplayName names only a protocol: pages then name
+	// the provider by the host of its issuer or authorization endpoint.
+	NameByHost bool
 	// PKCE reports whether the provider accepts a PKCE challenge from us.
 	PKCE bool
 	// AuthParams are extra authorization request parameters the provider
@@ -88,6 +100,10 @@ var providers = []Provider{
 		Settings:       clientSettings,
 		DocsURL:        "https://github.com/settings/developers",
 		Notes:          "OAuth app or GitHub App; OAuth-app tokens never expire. For GitHub Enterprise set UPSTREAM_AUTH_URL, UPSTREAM_TOKEN_URL and UPSTREAM_USERINFO_URL.",
+		ScopeDescriptions: map[string]string{
+			"read:user":  "see your GitHub profile: user name, name and public details",
+			"user:email": "see the e-mail addresses of your GitHub account",
+		},
 	},
 	{
 		ID:             "google",
@@ -106,6 +122,10 @@ var providers = []Provider{
 		Settings:       clientSettings,
 		DocsURL:        "https://console.cloud.google.com/apis/credentials",
 		Notes:          "Asks for offline access and consent so Google returns a refresh token.",
+		ScopeDescriptions: map[string]string{
+			"email":   "see the e-mail address of your Google account",
+			"profile": "see your name and profile picture",
+		},
 	},
 	{
 		ID:             "oidc",
@@ -119,8 +139,35 @@ var providers = []Provider{
 		Settings: append([]Setting{
 			{Name: "UPSTREAM_ISSUER", Description: "issuer URL; endpoints come from its /.well-known/openid-configuration", Required: true},
 		}, clientSettings...),
-		Notes: "Any OpenID provider found by discovery (Keycloak, Authentik, Zitadel, Dex, ...).",
+		Notes:      "Any OpenID provider found by discovery (Keycloak, Authentik, Zitadel, Dex, ...).",
+		NameByHost: true,
 	},
+}
+
+// oidcScopeDescriptions describe the scopes OpenID Connect Core §5.4 and
+// §11 define, for every preset that asks for them.
+var oidcScopeDescriptions = map[string]string{
+	"openid":         "confirm who you are",
+	"profile":        "see your name and basic profile",
+	"email":          "see your e-mail address",
+	"address":        "see your postal address",
+	"phone":          "see your phone number",
+	"offline_access": "keep access while you are away, until you revoke it",
+}
+
+// AllScopeDescriptions returns the description of every scope the preset
+// knows: its own, and for OpenID presets the standard OpenID scopes.
+func (p Provider) AllScopeDescriptions() map[string]string {
+	all := make(map[string]string, len(oidcScopeDescriptions)+len(p.ScopeDescriptions))
+	if p.Kind == "oidc" {
+		for k, v := range oidcScopeDescriptions {
+			all[k] = v
+		}
+	}
+	for k, v := range p.ScopeDescriptions {
+		all[k] = v
+	}
+	return all
 }
 
 // Providers returns the provider catalog.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -498,10 +499,8 @@ func sameAnswers(a, b []byte) bool {
 	if err != nil {
 		return false
 	}
-	return x.Schema == y.Schema && x.Generator == y.Generator &&
-		x.Options.Name == y.Options.Name && x.Options.Module == y.Options.Module &&
-		x.Options.Provider == y.Options.Provider && x.Options.Store == y.Options.Store &&
-		slices.Equal(x.Options.RedirectHosts, y.Options.RedirectHosts)
+	// Every option counts, including ones added after this was written.
+	return x.Schema == y.Schema && x.Generator == y.Generator && reflect.DeepEqual(x.Options, y.Options)
 }
 
 // planStale decides about a file the generator wrote before and no longer

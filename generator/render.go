@@ -35,6 +35,7 @@ type Data struct {
 	Provider         Provider
 	RedirectHosts    []string
 	GeneratorVersion string
+	Branding         Branding
 }
 
 // Render renders the project for opts in memory and returns its files by
@@ -56,6 +57,7 @@ func Render(opts Options) (map[string][]byte, error) {
 		Provider:         provider,
 		RedirectHosts:    opts.RedirectHosts,
 		GeneratorVersion: Version(),
+		Branding:         opts.branding(),
 	}
 
 	var paths []string

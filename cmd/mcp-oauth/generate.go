@@ -90,6 +90,9 @@ func runGenerate(dir string, cmd *cobra.Command, flags *answerFlags, gf generate
 	if err != nil {
 		return err
 	}
+	if err := generator.CheckProjectFiles(dir, opts); err != nil {
+		return err
+	}
 	files, err := generator.Render(opts)
 	if err != nil {
 		return err

@@ -55,6 +55,9 @@ func runInit(dir string, flags *answerFlags, stdin io.Reader, stdout, stderr io.
 		prompted = true
 	}
 	opts = opts.WithDefaults(dir).Normalize()
+	if err := generator.CheckProjectFiles(dir, opts); err != nil {
+		return err
+	}
 
 	files, err := generator.Render(opts)
 	if err != nil {

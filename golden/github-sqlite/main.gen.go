@@ -89,23 +89,25 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		provider = p
+		provider, providerName = p, p.DisplayName()
 	}
 
 	as, err := authserver.New(authserver.Options{
-		BaseURL:         cfg.BaseURL,
-		Name:            "github-sqlite",
-		Store:           st,
-		Provider:        provider,
-		ProviderName:    providerName,
-		UpstreamScopes:  upstreamScopes,
-		EncryptionKey:   cfg.EncryptionKey,
-		Redirects:       cfg.Redirects,
-		AccessTokenTTL:  cfg.AccessTokenTTL,
-		RefreshTokenTTL: cfg.RefreshTokenTTL,
-		RefreshGrace:    cfg.RefreshGrace,
-		RateLimit:       cfg.RateLimit,
-		Logger:          logger,
+		BaseURL:           cfg.BaseURL,
+		Name:              "github-sqlite",
+		Store:             st,
+		Provider:          provider,
+		ProviderName:      providerName,
+		UpstreamScopes:    upstreamScopes,
+		ScopeDescriptions: upstream.Preset().ScopeDescriptions,
+		Branding:          branding,
+		EncryptionKey:     cfg.EncryptionKey,
+		Redirects:         cfg.Redirects,
+		AccessTokenTTL:    cfg.AccessTokenTTL,
+		RefreshTokenTTL:   cfg.RefreshTokenTTL,
+		RefreshGrace:      cfg.RefreshGrace,
+		RateLimit:         cfg.RateLimit,
+		Logger:            logger,
 
 		// Who a request is counted against, and how much it may hold.
 		TrustedProxies:   cfg.TrustedProxies,

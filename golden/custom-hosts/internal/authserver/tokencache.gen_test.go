@@ -130,7 +130,7 @@ func TestRevocationReachesCachedTokens(t *testing.T) {
 		}},
 		{"reuse the refresh token", func(env *testEnv, c testClient, _, _ string, tokens map[string]any) {
 			env.refresh(c, tokens["refresh_token"].(string))
-			env.clock.Advance(refreshGrace + time.Second)
+			env.clock.Advance(DefaultRefreshGrace + time.Second)
 			env.refresh(c, tokens["refresh_token"].(string))
 		}},
 	} {

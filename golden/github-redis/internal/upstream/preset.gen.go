@@ -22,6 +22,12 @@ type PresetInfo struct {
 	UserInfoURL string
 	// Scopes are the upstream scopes requested by default.
 	Scopes []string
+	// ScopeDescriptions say what each known scope lets this server see or
+	// do at the provider, in words for the consent page.
+	ScopeDescriptions map[string]string
+	// NameByHost is set when DisplayName names only a protocol: pages then
+	// name the provider by its host (see Provider.DisplayName).
+	NameByHost bool
 	// PKCE reports whether the provider accepts a PKCE challenge.
 	PKCE bool
 	// AuthParams are extra authorization request parameters the provider
@@ -49,14 +55,19 @@ type Param struct {
 // Preset returns the provider preset this server was generated for.
 func Preset() PresetInfo {
 	return PresetInfo{
-		ID:             "github",
-		DisplayName:    "GitHub",
-		Kind:           "oauth2",
-		Issuer:         "",
-		AuthURL:        "https://github.com/login/oauth/authorize",
-		TokenURL:       "https://github.com/login/oauth/access_token",
-		UserInfoURL:    "https://api.github.com/user",
-		Scopes:         []string{"read:user"},
+		ID:          "github",
+		DisplayName: "GitHub",
+		Kind:        "oauth2",
+		Issuer:      "",
+		AuthURL:     "https://github.com/login/oauth/authorize",
+		TokenURL:    "https://github.com/login/oauth/access_token",
+		UserInfoURL: "https://api.github.com/user",
+		Scopes:      []string{"read:user"},
+		ScopeDescriptions: map[string]string{
+			"read:user":  "see your GitHub profile: user name, name and public details",
+			"user:email": "see the e-mail addresses of your GitHub account",
+		},
+		NameByHost:     false,
 		PKCE:           true,
 		AcceptJSON:     true,
 		UserIDField:    "id",

@@ -19,6 +19,7 @@
 package authserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -131,6 +132,12 @@ type Options struct {
 	Provider       Provider
 	ProviderName   string
 	UpstreamScopes []string
+	// ScopeDescriptions say in words what each upstream scope lets this
+	// server do, for the consent page.
+	ScopeDescriptions map[string]string
+	// Branding is the display name, logo, accent colour and support link
+	// of the pages people see.
+	Branding Branding
 	// EncryptionKey is the 32-byte master key that seals upstream tokens
 	// and signs forms and cookies. Replicas must share it.
 	EncryptionKey []byte
@@ -171,6 +178,13 @@ type Server struct {
 	name           string
 	providerName   string
 	upstreamScopes []string
+	// displayName, brand, logo and scopeDescriptions are what the pages
+	// show (see Branding).
+	displayName       string
+	brand             brandView
+	logo              []byte
+	logoType          string
+	scopeDescriptions map[string]string
 
 	store    store.Store
 	provider Provider
@@ -247,35 +261,45 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authserver: pages: %w", err)
 	}
+	displayName := cmp.Or(opts.Branding.DisplayName, opts.Name)
+	brand, err := opts.Branding.brand(displayName)
+	if err != nil {
+		return nil, fmt.Errorf("authserver: branding: %w", err)
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	fetcher := newSafeFetcher() // documents and key sets: the public internet only
 	s := &Server{
-		base:           base,
-		issuer:         opts.BaseURL,
-		resource:       opts.BaseURL + "/mcp",
-		metadataURL:    opts.BaseURL + "/.well-known/oauth-protected-resource/mcp",
-		secure:         base.Scheme == "https",
-		name:           opts.Name,
-		providerName:   opts.ProviderName,
-		upstreamScopes: opts.UpstreamScopes,
-		store:          opts.Store,
-		provider:       opts.Provider,
-		sealer:         sealer,
-		formMAC:        formMAC,
-		stateMAC:       stateMAC,
-		userMAC:        userMAC,
-		redirects:      opts.Redirects,
-		clientDocs:     newMetadataFetcher(opts.Redirects, fetcher, logger),
-		keySets:        newKeySetCache(fetcher),
-		accessTTL:      opts.AccessTokenTTL,
-		refreshTTL:     opts.RefreshTokenTTL,
-		refreshGrace:   opts.RefreshGrace,
-		pages:          pages,
-		log:            logger,
-		now:            time.Now,
+		base:              base,
+		issuer:            opts.BaseURL,
+		resource:          opts.BaseURL + "/mcp",
+		metadataURL:       opts.BaseURL + "/.well-known/oauth-protected-resource/mcp",
+		secure:            base.Scheme == "https",
+		name:              opts.Name,
+		providerName:      opts.ProviderName,
+		upstreamScopes:    opts.UpstreamScopes,
+		displayName:       displayName,
+		brand:             brand,
+		logo:              opts.Branding.Logo,
+		logoType:          opts.Branding.LogoType,
+		scopeDescriptions: opts.ScopeDescriptions,
+		store:             opts.Store,
+		provider:          opts.Provider,
+		sealer:            sealer,
+		formMAC:           formMAC,
+		stateMAC:          stateMAC,
+		userMAC:           userMAC,
+		redirects:         opts.Redirects,
+		clientDocs:        newMetadataFetcher(opts.Redirects, fetcher, logger),
+		keySets:           newKeySetCache(fetcher),
+		accessTTL:         opts.AccessTokenTTL,
+		refreshTTL:        opts.RefreshTokenTTL,
+		refreshGrace:      opts.RefreshGrace,
+		pages:             pages,
+		log:               logger,
+		now:               time.Now,
 	}
 	s.limits.register = newRateLimiter(opts.RateLimit)
 	s.limits.authorize = newRateLimiter(opts.RateLimit)
@@ -312,6 +336,8 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 	mux.Handle("GET /authorize", s.limits.authorize.wrap(s.pageTooMany, http.HandlerFunc(s.handleAuthorize)))
 	mux.Handle("POST /authorize/consent", s.limits.authorize.wrap(s.pageTooMany, http.HandlerFunc(s.handleConsent)))
 	mux.HandleFunc("GET /callback", s.handleCallback)
+	mux.HandleFunc("GET /branding/logo", s.serveLogo)
+	mux.HandleFunc("GET /favicon.ico", s.serveLogo)
 	if dev, ok := s.provider.(*DevLogin); ok {
 		mux.Handle("/dev/", dev.handler(s))
 	}

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"example.com/google-memory/internal/secret"
 )
@@ -24,10 +25,15 @@ func parsePages() (*template.Template, error) {
 
 // page holds what every page needs.
 type page struct {
-	Title  string
+	Title string
+	// Server is the server's display name, shown at the top of every page.
 	Server string
+	// Brand is the operator's logo, accent colour and support link.
+	Brand brandView
 	// Nonce allows the page's own inline style and nothing else.
 	Nonce string
+	// scopeDescriptions describe the upstream scopes (consent page).
+	scopeDescriptions map[string]string
 }
 
 func (p *page) base() *page { return p }
@@ -39,12 +45,79 @@ type errorView struct {
 	Message string
 }
 
+// SaysStartAgain reports whether the message already tells the user to
+// start again, so the page does not say it a second time.
+func (v *errorView) SaysStartAgain() bool {
+	return strings.Contains(strings.ToLower(v.Message), "start again")
+}
+
+// scopeLine is one permission on the consent page: what it allows, in
+// words, or only its name (Text empty) when nobody described it.
+type scopeLine struct {
+	Name string
+	Text string
+}
+
+// Access lists what the client may do with the tokens it gets: the MCP
+// scopes granted, in words.
+func (v *consentView) Access() []scopeLine {
+	var lines []scopeLine
+	for _, sc := range strings.Fields(v.Scope) {
+		line := scopeLine{Name: sc}
+		switch sc {
+		case ScopeMCP:
+			line.Text = "use the tools of " + v.Server + " as you"
+		case scopeOfflineAccess:
+			line.Text = "stay connected without asking you again, until you revoke its access"
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// UpstreamAccess lists what this server gets from the upstream provider,
+// in the preset's words; a scope it does not describe (one configured with
+// UPSTREAM_SCOPES) is shown by its name.
+func (v *consentView) UpstreamAccess() []scopeLine {
+	var lines []scopeLine
+	for _, sc := range strings.Fields(v.UpstreamScopes) {
+		lines = append(lines, scopeLine{Name: sc, Text: v.scopeDescriptions[sc]})
+	}
+	return lines
+}
+
+// RedirectURIParts splits the redirect URI after each '/', '.', ':', '?',
+// '&' and '=', where the page lets a long address wrap, so that narrow
+// screens break it between its parts rather than inside a word.
+func (v *consentView) RedirectURIParts() []string {
+	var parts []string
+	rest := v.RedirectURI
+	for rest != "" {
+		i := strings.IndexAny(rest, "/.:?&=")
+		if i < 0 {
+			parts = append(parts, rest)
+			break
+		}
+		// Runs of separators ("://") stay together.
+		j := i + 1
+		for j < len(rest) && strings.IndexByte("/.:?&=", rest[j]) >= 0 {
+			j++
+		}
+		parts = append(parts, rest[:j])
+		rest = rest[j:]
+	}
+	return parts
+}
+
 // renderPage writes the named page. Pages are never cached (the consent
 // page carries a CSRF token), never framed (clickjacking, RFC 9700 §4.16)
-// and may load nothing but their own inline style.
+// and may load nothing but their own inline style and images of this
+// origin (the logo).
 func (s *Server) renderPage(w http.ResponseWriter, status int, name string, v view) {
 	p := v.base()
-	p.Server = s.name
+	p.Server = s.displayName
+	p.Brand = s.brand
+	p.scopeDescriptions = s.scopeDescriptions
 	p.Nonce = secret.Random(16)
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, v); err != nil {
@@ -55,7 +128,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, v vi
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+p.Nonce+"'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+p.Nonce+"'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

@@ -22,6 +22,12 @@ type PresetInfo struct {
 	UserInfoURL string
 	// Scopes are the upstream scopes requested by default.
 	Scopes []string
+	// ScopeDescriptions say what each known scope lets this server see or
+	// do at the provider, in words for the consent page.
+	ScopeDescriptions map[string]string
+	// NameByHost is set when DisplayName names only a protocol: pages then
+	// name the provider by its host (see Provider.DisplayName).
+	NameByHost bool
 	// PKCE reports whether the provider accepts a PKCE challenge.
 	PKCE bool
 	// AuthParams are extra authorization request parameters the provider
@@ -57,7 +63,16 @@ func Preset() PresetInfo {
 		TokenURL:    "https://oauth2.googleapis.com/token",
 		UserInfoURL: "https://openidconnect.googleapis.com/v1/userinfo",
 		Scopes:      []string{"openid", "email", "profile"},
-		PKCE:        true,
+		ScopeDescriptions: map[string]string{
+			"address":        "see your postal address",
+			"email":          "see the e-mail address of your Google account",
+			"offline_access": "keep access while you are away, until you revoke it",
+			"openid":         "confirm who you are",
+			"phone":          "see your phone number",
+			"profile":        "see your name and profile picture",
+		},
+		NameByHost: false,
+		PKCE:       true,
 		AuthParams: []Param{
 			{Key: "access_type", Value: "offline"},
 			{Key: "prompt", Value: "consent"},

@@ -22,6 +22,12 @@ type PresetInfo struct {
 	UserInfoURL string
 	// Scopes are the upstream scopes requested by default.
 	Scopes []string
+	// ScopeDescriptions say what each known scope lets this server see or
+	// do at the provider, in words for the consent page.
+	ScopeDescriptions map[string]string
+	// NameByHost is set when DisplayName names only a protocol: pages then
+	// name the provider by its host (see Provider.DisplayName).
+	NameByHost bool
 	// PKCE reports whether the provider accepts a PKCE challenge.
 	PKCE bool
 	// AuthParams are extra authorization request parameters the provider
@@ -49,14 +55,23 @@ type Param struct {
 // Preset returns the provider preset this server was generated for.
 func Preset() PresetInfo {
 	return PresetInfo{
-		ID:             "oidc",
-		DisplayName:    "OpenID Connect",
-		Kind:           "oidc",
-		Issuer:         "",
-		AuthURL:        "",
-		TokenURL:       "",
-		UserInfoURL:    "",
-		Scopes:         []string{"openid", "profile", "email", "offline_access"},
+		ID:          "oidc",
+		DisplayName: "OpenID Connect",
+		Kind:        "oidc",
+		Issuer:      "",
+		AuthURL:     "",
+		TokenURL:    "",
+		UserInfoURL: "",
+		Scopes:      []string{"openid", "profile", "email", "offline_access"},
+		ScopeDescriptions: map[string]string{
+			"address":        "see your postal address",
+			"email":          "see your e-mail address",
+			"offline_access": "keep access while you are away, until you revoke it",
+			"openid":         "confirm who you are",
+			"phone":          "see your phone number",
+			"profile":        "see your name and basic profile",
+		},
+		NameByHost:     true,
 		PKCE:           true,
 		AcceptJSON:     false,
 		UserIDField:    "sub",
