@@ -75,7 +75,7 @@ func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
 					if s.grant != nil {
 						res.grants = append(res.grants, s.grant)
 					}
-					interrupted := err != nil && interruption(s.log)
+					interrupted := err != nil && interruption(err, s.log)
 					switch {
 					case err == nil:
 						res.ok++
@@ -110,9 +110,12 @@ func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
 }
 
 // interruption reports whether a failed attempt ended on a connection
-// error, or a 503 from a server whose store is away: the answers a client
-// retries after.
-func interruption(log []exchange) bool {
+// error, or a 503 (or a tool's "temporarily unavailable") from a server
+// whose store is away: the answers a client retries after.
+func interruption(err error, log []exchange) bool {
+	if errors.Is(err, errToolUnavailable) {
+		return true
+	}
 	if len(log) == 0 {
 		return false
 	}

@@ -397,6 +397,11 @@ func (s *signin) whoami(ctx context.Context, accessToken string) error {
 	return callWhoami(ctx, s.t.base, bearer{token: accessToken, next: s.http.Transport}, s.user)
 }
 
+// errToolUnavailable is a tool call answered with the server's
+// "temporarily unavailable" tool error: its store went away after the
+// bearer check. The client may retry, like after a 503.
+var errToolUnavailable = errors.New("tools/call whoami: the tool answered that the server is temporarily unavailable")
+
 // callWhoami is one MCP session: initialize, tools/call whoami, close.
 func callWhoami(ctx context.Context, base string, rt http.RoundTripper, user string) error {
 	client := mcp.NewClient(&mcp.Implementation{Name: "signin-load", Version: "v0.0.1"}, nil)
@@ -418,6 +423,9 @@ func callWhoami(ctx context.Context, base string, rt http.RoundTripper, user str
 	raw, _ := json.Marshal(res.StructuredContent)
 	var out struct {
 		UserID string `json:"user_id"`
+	}
+	if res.IsError && strings.Contains(toolText(res), "temporarily unavailable") {
+		return errToolUnavailable
 	}
 	if res.IsError || json.Unmarshal(raw, &out) != nil {
 		return fmt.Errorf("whoami failed: %.300s", toolText(res))
