@@ -28,7 +28,8 @@ type loadOptions struct {
 // result is what a run measured.
 type result struct {
 	n, ok, attempts int
-	interrupted     int // attempts stopped by a connection error or 503
+	interrupted     int            // attempts stopped by a connection error or 503
+	interruptions   map[string]int // their kinds
 	start           time.Time
 	wall            time.Duration
 	errors          map[string]int             // kind → count, attempts that failed for good
@@ -41,7 +42,7 @@ type result struct {
 // runLoad runs opts.n sign-ins against t, opts.concurrency at a time, each
 // as a different user with a new client registration.
 func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
-	res := &result{n: opts.n, errors: map[string]int{}, steps: map[string][]time.Duration{}}
+	res := &result{n: opts.n, errors: map[string]int{}, interruptions: map[string]int{}, steps: map[string][]time.Duration{}}
 	var mu sync.Mutex
 	prefix := "u" + strings.ToLower(randomString(3))
 	prefix = strings.NewReplacer("-", "x", "_", "y").Replace(prefix)
@@ -85,6 +86,7 @@ func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
 						}
 					case interrupted:
 						res.interrupted++
+						res.interruptions[errorKind(err, s.log)]++
 					}
 					retry := interrupted && opts.retry && ctx.Err() == nil
 					if err != nil && !retry {
@@ -110,10 +112,11 @@ func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
 }
 
 // interruption reports whether a failed attempt ended on a connection
-// error, or a 503 (or a tool's "temporarily unavailable") from a server
-// whose store is away: the answers a client retries after.
+// error, or a 503 (or its counterparts in an authorization response and a
+// tool answer) from a server whose store is away: the answers a client
+// retries after.
 func interruption(err error, log []exchange) bool {
-	if errors.Is(err, errToolUnavailable) {
+	if errors.Is(err, errToolUnavailable) || errors.Is(err, errAuthUnavailable) {
 		return true
 	}
 	if len(log) == 0 {
@@ -198,6 +201,12 @@ func (r *result) print(w io.Writer, title string) {
 		row(step, r.steps[step])
 	}
 	row("sign-in", r.totals)
+	if len(r.interruptions) > 0 {
+		fmt.Fprintln(w, "interruptions by kind (retried from scratch):")
+		for _, k := range sortedKeys(r.interruptions) {
+			fmt.Fprintf(w, "  %5d  %s\n", r.interruptions[k], k)
+		}
+	}
 	if len(r.errors) > 0 {
 		fmt.Fprintln(w, "errors by kind:")
 		kinds := make([]string, 0, len(r.errors))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -315,5 +316,30 @@ func TestFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v, want flag.ErrHelp", err)
+	}
+}
+
+// TestInterruption: what a fault run retries (connection errors, 503 and
+// their counterparts in an authorization response and a tool answer) and
+// what it counts as a failure.
+func TestInterruption(t *testing.T) {
+	mcpLog := []exchange{{Step: stepMCP, Method: "POST", Path: "/mcp", Status: 200}}
+	for _, tc := range []struct {
+		name string
+		err  error
+		log  []exchange
+		want bool
+	}{
+		{"connection error", &stepError{step: stepToken, err: io.EOF}, []exchange{{Step: stepToken, Err: io.EOF}}, true},
+		{"503", &stepError{step: stepToken, status: 503, err: errors.New("temporarily_unavailable")}, []exchange{{Step: stepToken, Status: 503}}, true},
+		{"400", &stepError{step: stepToken, status: 400, err: errors.New("invalid_grant")}, []exchange{{Step: stepToken, Status: 400}}, false},
+		{"tool unavailable", &stepError{step: stepMCP, err: errToolUnavailable}, mcpLog, true},
+		{"tool failed", &stepError{step: stepMCP, err: errors.New("whoami failed: boom")}, mcpLog, false},
+		{"authorization unavailable", &stepError{step: stepCallback, err: fmt.Errorf("%w: try again", errAuthUnavailable)}, []exchange{{Step: stepCallback, Status: 302}}, true},
+		{"authorization server_error", &stepError{step: stepCallback, err: errors.New("authorization error server_error: x")}, []exchange{{Step: stepCallback, Status: 302}}, false},
+	} {
+		if got := interruption(tc.err, tc.log); got != tc.want {
+			t.Errorf("%s: interruption = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -283,7 +283,11 @@ func (s *signin) browse(ctx context.Context, start, state string) (string, error
 		if strings.HasPrefix(loc.String(), s.t.redirectURI) {
 			q := loc.Query()
 			if e := q.Get("error"); e != "" {
-				return "", &stepError{step: step, err: fmt.Errorf("authorization error %s: %s", e, q.Get("error_description"))}
+				err := fmt.Errorf("authorization error %s: %s", e, q.Get("error_description"))
+				if e == "temporarily_unavailable" {
+					err = fmt.Errorf("%w: %s", errAuthUnavailable, q.Get("error_description"))
+				}
+				return "", &stepError{step: step, err: err}
 			}
 			if q.Get("state") != state || q.Get("iss") != s.t.base || q.Get("code") == "" {
 				return "", &stepError{step: step, err: fmt.Errorf("redirect back has state %q iss %q; want %q and %q", q.Get("state"), q.Get("iss"), state, s.t.base)}
@@ -401,6 +405,11 @@ func (s *signin) whoami(ctx context.Context, accessToken string) error {
 // "temporarily unavailable" tool error: its store went away after the
 // bearer check. The client may retry, like after a 503.
 var errToolUnavailable = errors.New("tools/call whoami: the tool answered that the server is temporarily unavailable")
+
+// errAuthUnavailable is an authorization response with the error
+// temporarily_unavailable, the redirect-borne 503 (RFC 6749 §4.1.2.1): the
+// client may start again.
+var errAuthUnavailable = errors.New("authorization error temporarily_unavailable")
 
 // callWhoami is one MCP session: initialize, tools/call whoami, close.
 func callWhoami(ctx context.Context, base string, rt http.RoundTripper, user string) error {
