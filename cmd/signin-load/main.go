@@ -218,8 +218,9 @@ func execute(ctx context.Context, cfg *config, w io.Writer) (*report, error) {
 		t.base = strings.TrimSuffix(cfg.url, "/")
 		if up != nil {
 			fmt.Fprintf(w, "fake OpenID provider at %s; start the server with:\n", up.issuer)
-			for k, v := range up.env() {
-				fmt.Fprintf(w, "  %s=%s\n", k, v)
+			env := up.env()
+			for _, k := range []string{"UPSTREAM_ISSUER", "UPSTREAM_CLIENT_ID", "UPSTREAM_CLIENT_SECRET"} {
+				fmt.Fprintf(w, "  %s=%s\n", k, env[k])
 			}
 			fmt.Fprintln(w, "  RATE_LIMIT=0")
 			if err := waitHealthy(ctx, t.base, 5*time.Minute); err != nil {
