@@ -29,11 +29,13 @@ import (
 //     redeemed code has its grant.
 
 // answerCheck counts the answers of a run that were neither success, 503
-// nor a connection error, by step, request and status.
+// nor a connection error, by step, request and status. A 404 for an MCP
+// session the restarted server no longer knows is the protocol's own
+// answer (see sessionLost) and passes too; the interruptions list counts it.
 func answerCheck(ex []exchange) map[string]int {
 	bad := map[string]int{}
 	for _, e := range ex {
-		if e.Err != nil || e.Status == http.StatusServiceUnavailable || (e.Status >= 200 && e.Status < 400) {
+		if e.Err != nil || e.Status == http.StatusServiceUnavailable || (e.Status >= 200 && e.Status < 400) || sessionLost(e) {
 			continue
 		}
 		bad[fmt.Sprintf("%s: %s %s: HTTP %d", e.Step, e.Method, e.Path, e.Status)]++

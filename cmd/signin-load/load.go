@@ -123,7 +123,15 @@ func interruption(err error, log []exchange) bool {
 		return false
 	}
 	last := log[len(log)-1]
-	return last.Err != nil || last.Status == http.StatusServiceUnavailable
+	return last.Err != nil || last.Status == http.StatusServiceUnavailable || sessionLost(last)
+}
+
+// sessionLost reports an MCP request refused because its session is
+// unknown: a stateful server (memory, sqlite) forgets its sessions when it
+// restarts, and the MCP specification has it answer 404, after which the
+// client starts a new session.
+func sessionLost(e exchange) bool {
+	return e.Session && e.Status == http.StatusNotFound
 }
 
 // errorKind names the way an attempt failed, for counting: the step and

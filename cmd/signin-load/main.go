@@ -365,7 +365,13 @@ func executeWithBinary(ctx context.Context, cfg *config, t *target, up *upstream
 		fmt.Fprintf(w, "fault: %s killed (SIGKILL to its process group) at +%s, serving again at +%s\n", cfg.fault,
 			killedAt.Sub(res.start).Round(time.Millisecond), backAt.Sub(res.start).Round(time.Millisecond))
 		rep.answers = answerCheck(res.exchanges)
-		fmt.Fprintf(w, "answers: %d requests; other than success, 503 or a connection error: %d\n", len(res.exchanges), total(rep.answers))
+		lost := 0
+		for _, e := range res.exchanges {
+			if sessionLost(e) {
+				lost++
+			}
+		}
+		fmt.Fprintf(w, "answers: %d requests; other than success, 503 or a connection error: %d (and %d MCP sessions the restarted server no longer knew: 404)\n", len(res.exchanges), total(rep.answers), lost)
 		for _, k := range sortedKeys(rep.answers) {
 			fmt.Fprintf(w, "  %5d  %s\n", rep.answers[k], k)
 		}

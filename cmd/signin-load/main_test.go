@@ -143,9 +143,11 @@ func TestAnswerCheck(t *testing.T) {
 		{Step: stepRefresh, Method: "POST", Path: "/token", Status: 400},
 		{Step: stepMCP, Method: "POST", Path: "/mcp", Status: 500},
 		{Step: stepMCP, Method: "POST", Path: "/mcp", Status: 500},
+		{Step: stepMCP, Method: "POST", Path: "/mcp", Status: 404, Session: true},
+		{Step: stepMCP, Method: "POST", Path: "/mcp", Status: 404},
 	}
 	bad := answerCheck(ex)
-	want := map[string]int{"refresh: POST /token: HTTP 400": 1, "mcp: POST /mcp: HTTP 500": 2}
+	want := map[string]int{"refresh: POST /token: HTTP 400": 1, "mcp: POST /mcp: HTTP 500": 2, "mcp: POST /mcp: HTTP 404": 1}
 	if len(bad) != len(want) {
 		t.Fatalf("answerCheck = %v, want %v", bad, want)
 	}
@@ -333,6 +335,7 @@ func TestInterruption(t *testing.T) {
 		{"connection error", &stepError{step: stepToken, err: io.EOF}, []exchange{{Step: stepToken, Err: io.EOF}}, true},
 		{"503", &stepError{step: stepToken, status: 503, err: errors.New("temporarily_unavailable")}, []exchange{{Step: stepToken, Status: 503}}, true},
 		{"400", &stepError{step: stepToken, status: 400, err: errors.New("invalid_grant")}, []exchange{{Step: stepToken, Status: 400}}, false},
+		{"MCP session lost", &stepError{step: stepMCP, err: errors.New("tools/call whoami: session not found")}, []exchange{{Step: stepMCP, Status: 404, Session: true}}, true},
 		{"tool unavailable", &stepError{step: stepMCP, err: errToolUnavailable}, mcpLog, true},
 		{"tool failed", &stepError{step: stepMCP, err: errors.New("whoami failed: boom")}, mcpLog, false},
 		{"authorization unavailable", &stepError{step: stepCallback, err: fmt.Errorf("%w: try again", errAuthUnavailable)}, []exchange{{Step: stepCallback, Status: 302}}, true},

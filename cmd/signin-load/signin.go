@@ -63,6 +63,8 @@ type exchange struct {
 	Path   string
 	Status int   // 0 when no response arrived
 	Err    error // the transport error, if any
+	// Session is set on an MCP request inside a session (Mcp-Session-Id).
+	Session bool
 }
 
 // signin is one user signing in with a fresh client: the browser half
@@ -99,7 +101,7 @@ type recorder struct{ s *signin }
 
 func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.s.t.transport.RoundTrip(req)
-	e := exchange{Method: req.Method, Path: req.URL.Path, Err: err}
+	e := exchange{Method: req.Method, Path: req.URL.Path, Err: err, Session: req.Header.Get("Mcp-Session-Id") != ""}
 	if resp != nil {
 		e.Status = resp.StatusCode
 	}
