@@ -110,7 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.devLogin, "dev-login", false, "sign in through the server's DEV_LOGIN form instead of the fake OpenID provider")
 	fs.StringVar(&cfg.upstreamAddr, "upstream", "", "with -url: host:port for the fake OpenID provider; start the server with the UPSTREAM_* settings printed")
 	fs.StringVar(&cfg.redirectURI, "redirect-uri", "https://claude.ai/api/mcp/auth_callback", "the clients' redirect URI (never visited)")
-	fs.StringVar(&cfg.fault, "fault", "", "kill -9 in the middle of the run: server (sqlite, postgres) or store (redis, postgres)")
+	fs.StringVar(&cfg.fault, "fault", "", "kill -9 in the middle of the run: server (sqlite, redis, postgres) or store (redis, postgres)")
 	fs.Float64Var(&cfg.killAt, "kill-at", 0.5, "with -fault: kill when this fraction of the sign-ins completed")
 	fs.DurationVar(&cfg.downtime, "downtime", 2*time.Second, "with -fault: how long the killed process stays down")
 	fs.Var(cfg.serverEnv, "env", "NAME=VALUE for the server started with -bin (repeatable), e.g. to raise a limit")
@@ -143,8 +143,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	switch cfg.fault {
 	case "":
 	case "server":
-		if cfg.store == "memory" || cfg.store == "redis" {
-			return nil, fmt.Errorf("-fault server needs a store that outlives the server on disk: sqlite or postgres, not %s", cfg.store)
+		if cfg.store == "memory" {
+			return nil, errors.New("-fault server needs a store that outlives the server: sqlite, redis or postgres, not memory")
 		}
 	case "store":
 		if cfg.store != "redis" && cfg.store != "postgres" {

@@ -302,7 +302,7 @@ func TestFlags(t *testing.T) {
 		{[]string{"-bin", "x", "-url", "http://h"}, "not both"},
 		{[]string{"-bin", "x", "-store", "mysql"}, "-store must be"},
 		{[]string{"-url", "http://h"}, "-dev-login"},
-		{[]string{"-bin", "x", "-store", "redis", "-fault", "server"}, "sqlite or postgres"},
+		{[]string{"-bin", "x", "-store", "memory", "-fault", "server"}, "not memory"},
 		{[]string{"-bin", "x", "-store", "sqlite", "-fault", "store"}, "redis or postgres"},
 		{[]string{"-bin", "x", "-store", "sqlite", "-fault", "disk"}, "server or store"},
 		{[]string{"-bin", "x", "-store", "sqlite", "-n", "0"}, "-n must be"},
