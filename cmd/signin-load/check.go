@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,13 +97,12 @@ func checkGrants(ctx context.Context, t *target, grants []*grant, killedAt time.
 // checkGrant returns what failed, and whether the refresh was refused as a
 // reused token.
 func checkGrant(ctx context.Context, t *target, g *grant) (failure string, revoked bool) {
-	if err := callWhoami(ctx, t.base, bearer{token: g.Access, next: t.transport}, g.User); err != nil {
-		if !g.RefreshSent {
-			return "access token: " + shorten(err.Error()), false
-		}
-		// The access token of a grant revoked for reuse fails too; the
-		// refresh below says whether that happened.
+	accessErr := callWhoami(ctx, t.base, bearer{token: g.Access, next: t.transport}, g.User)
+	if accessErr != nil && !g.RefreshSent {
+		return "access token: " + shorten(accessErr.Error()), false
 	}
+	// With a refresh in flight at the kill, the access token may have been
+	// rotated out with it; the refresh below says what the grant is now.
 	form := url.Values{"grant_type": {"refresh_token"}, "client_id": {g.ClientID}, "refresh_token": {g.Refresh}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+"/token", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -118,6 +118,16 @@ func checkGrant(ctx context.Context, t *target, g *grant) (failure string, revok
 	if resp.StatusCode != http.StatusOK {
 		reason := oauthError(raw)
 		return fmt.Sprintf("refresh: HTTP %d %s", resp.StatusCode, shorten(reason)), resp.StatusCode == http.StatusBadRequest && strings.HasPrefix(reason, "invalid_grant")
+	}
+	var pair tokenPair
+	if err := json.Unmarshal(raw, &pair); err != nil || pair.AccessToken == "" {
+		return "refresh: the answer has no access token", false
+	}
+	if accessErr != nil {
+		// The grant lives: its new access token must work.
+		if err := callWhoami(ctx, t.base, bearer{token: pair.AccessToken, next: t.transport}, g.User); err != nil {
+			return "access token after refresh: " + shorten(err.Error()), false
+		}
 	}
 	return "", false
 }
