@@ -145,18 +145,32 @@ type storeReport struct {
 	liveRefreshNotOne int // grants without exactly one live refresh token
 	noAccessToken     int // grants without an access token
 	usedCodeNoGrant   int // redeemed codes whose grant does not exist
+	revoked           int // grants the run saw revoked: their codes stay redeemed
 	halfWritten       int
 	how               string
 }
 
-func (r *storeReport) String() string {
-	return fmt.Sprintf("%d grants; half-written: %d grants without exactly one live refresh token, %d grants without an access token, %d redeemed codes without their grant (checked with %s)",
-		r.grants, r.liveRefreshNotOne, r.noAccessToken, r.usedCodeNoGrant, r.how)
+// account sets halfWritten, knowing that revoked grants were revoked during
+// the run: revocation deletes a grant with its tokens, and leaves its code
+// redeemed without a grant.
+func (r *storeReport) account(revoked int) {
+	r.revoked = revoked
+	r.halfWritten = r.liveRefreshNotOne + r.noAccessToken + max(0, r.usedCodeNoGrant-revoked)
 }
 
-// storeQuery asks the SQL stores for the same counts. Revocation deletes a
-// grant with its tokens, so none of these can be explained by a revoked
-// grant except a redeemed code; the tool revokes nothing.
+func (r *storeReport) String() string {
+	codes := fmt.Sprint(r.usedCodeNoGrant)
+	if r.revoked > 0 {
+		codes = fmt.Sprintf("%d (%d explained by the grants revoked above)", r.usedCodeNoGrant, min(r.revoked, r.usedCodeNoGrant))
+	}
+	return fmt.Sprintf("%d grants; half-written: %d grants without exactly one live refresh token, %d grants without an access token, %s redeemed codes without their grant (checked with %s)",
+		r.grants, r.liveRefreshNotOne, r.noAccessToken, codes, r.how)
+}
+
+// storeQuery asks the SQL stores for the counts. Revocation deletes a grant
+// with its tokens, so none of these can be explained by a revoked grant
+// except a redeemed code (see storeReport.account); the tool itself revokes
+// nothing.
 const storeQuery = `SELECT
  (SELECT count(*) FROM grants),
  (SELECT count(*) FROM grants g WHERE (SELECT count(*) FROM refresh_tokens r WHERE r.grant_id = g.id AND r.rotated_at IS NULL) <> 1),
@@ -231,7 +245,7 @@ func checkStore(ctx context.Context, storeName, dsn string) (*storeReport, error
 		}
 	}
 	r := &storeReport{grants: n[0], liveRefreshNotOne: n[1], noAccessToken: n[2], usedCodeNoGrant: n[3], how: cmd.Args[0]}
-	r.halfWritten = n[1] + n[2] + n[3]
+	r.account(0)
 	return r, nil
 }
 

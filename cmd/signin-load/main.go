@@ -388,6 +388,9 @@ func executeWithBinary(ctx context.Context, cfg *config, t *target, up *upstream
 	}
 	if cfg.store != "memory" {
 		rep.store, rep.storeErr = checkStore(ctx, cfg.store, dsn)
+		if rep.storeErr == nil && rep.grants != nil {
+			rep.store.account(rep.grants.inFlightRevoked)
+		}
 		if rep.storeErr != nil {
 			fmt.Fprintf(w, "store: check failed: %v\n", rep.storeErr)
 		} else {

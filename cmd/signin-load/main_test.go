@@ -194,6 +194,16 @@ INSERT INTO codes VALUES ('k3','g-new','c','ru','ch','S256','r','mcp','u','u',NU
 	if want := [...]int{3, 2, 1, 1, 4}; got != want {
 		t.Errorf("checkStore = %v (%s), want grants, not-one-live-refresh, no-access, code-without-grant, total = %v", got, rep, want)
 	}
+	// A grant the run saw revoked for reuse explains one redeemed code
+	// without its grant, and no more.
+	rep.account(1)
+	if rep.halfWritten != 3 {
+		t.Errorf("with one revoked grant: %d half-written, want 3", rep.halfWritten)
+	}
+	rep.account(5)
+	if rep.halfWritten != 3 {
+		t.Errorf("with five revoked grants: %d half-written, want 3", rep.halfWritten)
+	}
 }
 
 // TestCheckStoreRedis is TestCheckStoreSQLite for the Redis key layout, on
