@@ -184,7 +184,8 @@ func (r *report) passed() bool {
 		return false
 	}
 	if r.fault {
-		if len(r.answers) > 0 || r.grants == nil || len(r.grants.failures) > 0 {
+		// A kill no sign-in felt tested nothing.
+		if r.load.interrupted == 0 || len(r.answers) > 0 || r.grants == nil || len(r.grants.failures) > 0 {
 			return false
 		}
 	}
@@ -364,6 +365,9 @@ func executeWithBinary(ctx context.Context, cfg *config, t *target, up *upstream
 		}
 		fmt.Fprintf(w, "fault: %s killed (SIGKILL to its process group) at +%s, serving again at +%s\n", cfg.fault,
 			killedAt.Sub(res.start).Round(time.Millisecond), backAt.Sub(res.start).Round(time.Millisecond))
+		if res.interrupted == 0 {
+			fmt.Fprintln(w, "fault: no sign-in was interrupted, the run was over before the kill bit: lower -c or -kill-at")
+		}
 		rep.answers = answerCheck(res.exchanges)
 		lost := 0
 		for _, e := range res.exchanges {
