@@ -57,6 +57,7 @@ type config struct {
 	downtime        time.Duration
 	serverEnv       envFlag
 	keep            bool
+	redisFsync      string
 	timeout         time.Duration
 }
 
@@ -114,6 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Float64Var(&cfg.killAt, "kill-at", 0.5, "with -fault: kill when this fraction of the sign-ins completed")
 	fs.DurationVar(&cfg.downtime, "downtime", 2*time.Second, "with -fault: how long the killed process stays down")
 	fs.Var(cfg.serverEnv, "env", "NAME=VALUE for the server started with -bin (repeatable), e.g. to raise a limit")
+	fs.StringVar(&cfg.redisFsync, "redis-appendfsync", "always", "the appendfsync policy of the tool's Redis: always, everysec or no")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (logs, database) after the run")
 	fs.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
@@ -152,6 +154,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		}
 	default:
 		return nil, fmt.Errorf("-fault must be server or store, not %q", cfg.fault)
+	}
+	if f := cfg.redisFsync; f != "always" && f != "everysec" && f != "no" {
+		return nil, fmt.Errorf("-redis-appendfsync must be always, everysec or no, not %q", f)
 	}
 	if cfg.killAt <= 0 || cfg.killAt >= 1 {
 		return nil, errors.New("-kill-at must be between 0 and 1")
@@ -288,7 +293,7 @@ func executeWithBinary(ctx context.Context, cfg *config, t *target, up *upstream
 		dsn = filepath.Join(dir, "load.db")
 		env["SQLITE_PATH"] = dsn
 	case "redis":
-		if storeProc, dsn, err = redisProcess(dir); err != nil {
+		if storeProc, dsn, err = redisProcess(dir, cfg.redisFsync); err != nil {
 			return nil, err
 		}
 		env["REDIS_URL"] = dsn

@@ -211,7 +211,7 @@ INSERT INTO codes VALUES ('k3','g-new','c','ru','ch','S256','r','mcp','u','u',NU
 func TestCheckStoreRedis(t *testing.T) {
 	needTool(t, "redis-server")
 	needTool(t, "redis-cli")
-	proc, dsn, err := redisProcess(t.TempDir())
+	proc, dsn, err := redisProcess(t.TempDir(), "always")
 	if err != nil {
 		t.Fatal(err)
 	}
