@@ -24,6 +24,12 @@ import (
 // refused and it signs the user in again.
 var ErrSignInAgain = errors.New("the sign-in with the upstream provider has expired: sign in again")
 
+// ErrUnavailable reports that the store could not be read: the sign-in is
+// fine and the call can be retried in a moment. Its text is all a tool
+// passes on; the store's own error, which names hosts, users and
+// databases, goes to the log only.
+var ErrUnavailable = errors.New("the server is temporarily unavailable: try again in a moment")
+
 // refreshMargin renews an upstream token this long before it expires, so
 // it does not expire during the call it was fetched for.
 const refreshMargin = time.Minute
@@ -80,7 +86,8 @@ func (u *Upstream) Token(ctx context.Context, info *auth.TokenInfo) (*oauth2.Tok
 	case errors.Is(err, store.ErrNotFound):
 		return nil, ErrSignInAgain
 	case err != nil:
-		return nil, fmt.Errorf("authserver: reading the grant: %w", err)
+		u.s.log.Error("read grant for a tool call", "grant_id", grantID, "err", err)
+		return nil, ErrUnavailable
 	}
 	tok, err := u.s.openUpstream(grantID, grant.Upstream)
 	if err != nil {
