@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
@@ -354,5 +355,27 @@ func TestInterruption(t *testing.T) {
 		if got := interruption(tc.err, tc.log); got != tc.want {
 			t.Errorf("%s: interruption = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestCutBodyRecordsTheCut: an answer cut after its status line (the server
+// killed while it writes the body) is a connection error of its exchange,
+// which a fault run retries, not a failed sign-in.
+func TestCutBodyRecordsTheCut(t *testing.T) {
+	var got error
+	b := &cutBody{ReadCloser: io.NopCloser(io.MultiReader(strings.NewReader("partial"), iotest.ErrReader(io.ErrUnexpectedEOF))), cut: func(err error) { got = err }}
+	if _, err := io.ReadAll(b); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("read: %v, want unexpected EOF", err)
+	}
+	if !errors.Is(got, io.ErrUnexpectedEOF) {
+		t.Fatalf("cut recorded %v, want unexpected EOF", got)
+	}
+	got = nil
+	whole := &cutBody{ReadCloser: io.NopCloser(strings.NewReader("whole")), cut: func(err error) { got = err }}
+	if _, err := io.ReadAll(whole); err != nil || got != nil {
+		t.Fatalf("a whole body: read %v, cut %v; want neither", err, got)
+	}
+	if !interruption(errors.New("authorize: unexpected EOF"), []exchange{{Step: stepAuthorize, Status: http.StatusOK, Err: io.ErrUnexpectedEOF}}) {
+		t.Fatal("a cut answer is not taken for an interruption")
 	}
 }

@@ -108,8 +108,32 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.s.mu.Lock()
 	e.Step = r.s.step
 	r.s.log = append(r.s.log, e)
+	i := len(r.s.log) - 1
 	r.s.mu.Unlock()
+	if resp != nil {
+		// A server killed while it sends the body cuts the answer after its
+		// status line: that is a connection error of this exchange too.
+		resp.Body = &cutBody{ReadCloser: resp.Body, cut: func(err error) {
+			r.s.mu.Lock()
+			r.s.log[i].Err = err
+			r.s.mu.Unlock()
+		}}
+	}
 	return resp, err
+}
+
+// cutBody reports a read error of a response body other than its end.
+type cutBody struct {
+	io.ReadCloser
+	cut func(error)
+}
+
+func (b *cutBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.cut(err)
+	}
+	return n, err
 }
 
 // stepError is a sign-in that stopped at a step.
