@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -29,6 +28,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
 var updateScreenshots = flag.Bool("update-screenshots", false, "write testdata/screenshots/*.png from TestBrowser")
@@ -79,7 +79,7 @@ func TestBrowser(t *testing.T) {
 	// in through an OpenID provider.
 	branded := opts
 	branded.Logo, branded.AccentColor, branded.SupportURL = "branding/logo.svg", "#6d28d9", "https://acme.example/help"
-	brandedBin := buildProjectWith(ctx, t, branded, map[string][]byte{"branding/logo.svg": []byte(testLogo)})
+	brandedBin := projecttest.BuildWith(ctx, t, branded, map[string][]byte{"branding/logo.svg": []byte(testLogo)})
 	brPort := freePort(t)
 	brURL := fmt.Sprintf("http://127.0.0.1:%d", brPort)
 	brIssuer, _ := startOP(t, opClient, opSecret, brURL+"/callback")
@@ -727,29 +727,6 @@ func writeScreenshot(t *testing.T, tb *tab, name string) {
 	if err := os.WriteFile(filepath.Join("..", "testdata", "screenshots", name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// buildProjectWith is buildProject for a project with files of the
-// user's own besides the rendered ones (a branding logo).
-func buildProjectWith(ctx context.Context, t *testing.T, opts generator.Options, own map[string][]byte) string {
-	t.Helper()
-	files, err := generator.Render(opts)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	maps.Copy(files, own)
-	dir := t.TempDir()
-	writeTree(t, dir, files)
-	if err := generator.CheckProjectFiles(dir, opts); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), opts.Name)
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated project: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // testLogo is the branded server's logo: a note on a violet tile.

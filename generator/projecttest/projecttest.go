@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -27,12 +28,24 @@ import (
 // inherited), so only the first run compiles the dependencies.
 func Build(ctx context.Context, t testing.TB, opts generator.Options) string {
 	t.Helper()
+	return BuildWith(ctx, t, opts, nil)
+}
+
+// BuildWith is Build for a project holding files of the user's own besides
+// the rendered ones (a branding logo), checked as init and generate check
+// them.
+func BuildWith(ctx context.Context, t testing.TB, opts generator.Options, own map[string][]byte) string {
+	t.Helper()
 	files, err := generator.Render(opts)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
+	maps.Copy(files, own)
 	dir := t.TempDir()
 	WriteTree(t, dir, files)
+	if err := generator.CheckProjectFiles(dir, opts); err != nil {
+		t.Fatal(err)
+	}
 	bin := filepath.Join(t.TempDir(), opts.Name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
 	cmd.Dir = dir
