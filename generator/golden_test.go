@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,57 +48,135 @@ func goldenCases(t testing.TB) []goldenCase {
 	return cases
 }
 
+// baseCase is the case whose golden tree is kept whole: every other case
+// keeps only the files in which it differs from it, and the list of the
+// base's files it does not have (absentFile). So a template change shows
+// up once, in the base, unless it touches what a case has of its own.
+const baseCase = "sqlite"
+
+// absentFile lists, in a case's golden directory, the files of the base
+// case that the case does not have, one path a line.
+const absentFile = "ABSENT.txt"
+
 // TestGolden renders every case and compares it with its golden tree, file
 // set and bytes. With -update it rewrites the trees instead; read the diff
 // before committing.
 func TestGolden(t *testing.T) {
-	for _, c := range goldenCases(t) {
+	cases := goldenCases(t)
+	rendered := map[string]map[string][]byte{}
+	for _, c := range cases {
+		files, err := generator.Render(c.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		again, err := generator.Render(c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := treeDiff(files, again); d != "" {
+			t.Fatalf("%s: rendering twice gave different output:\n%s", c.name, d)
+		}
+		rendered[c.name] = files
+	}
+	base, ok := rendered[baseCase]
+	if !ok {
+		t.Fatalf("no case %s in testdata/cases", baseCase)
+	}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			files, err := generator.Render(c.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			again, err := generator.Render(c.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := treeDiff(files, again); d != "" {
-				t.Fatalf("rendering twice gave different output:\n%s", d)
-			}
 			dir := filepath.Join("..", "golden", c.name)
 			if *update {
 				if err := os.RemoveAll(dir); err != nil {
 					t.Fatal(err)
 				}
-				writeTree(t, dir, files)
+				writeTree(t, dir, goldenDelta(c.name, base, rendered[c.name]))
 				return
 			}
-			want, err := readTree(dir)
+			want, err := readGolden(c.name)
 			if err != nil {
-				t.Fatalf("reading golden tree (run go test ./generator -run TestGolden -update): %v", err)
+				t.Fatalf("reading golden tree (run go test ./generator -run 'TestGolden$' -update): %v", err)
 			}
-			if d := treeDiff(want, files); d != "" {
-				t.Errorf("rendered output differs from golden/%s (go test ./generator -run TestGolden -update rewrites it):\n%s", c.name, d)
+			if d := treeDiff(want, rendered[c.name]); d != "" {
+				t.Errorf("rendered output differs from golden/%s (go test ./generator -run 'TestGolden$' -update rewrites it):\n%s", c.name, d)
 			}
 		})
 	}
 }
 
-// TestGoldenCompiles copies every golden tree to a temporary directory and
-// runs go build, go vet and the generated project's own tests there. Module
-// and build caches are shared with this process, so after the first case
-// most of the work is cached.
+// goldenDelta returns what the golden directory of a case holds: the whole
+// tree for the base case; for another, its files that differ from the
+// base's, and absentFile for the base's files it lacks.
+func goldenDelta(name string, base, files map[string][]byte) map[string][]byte {
+	if name == baseCase {
+		return files
+	}
+	delta := map[string][]byte{}
+	for p, content := range files {
+		// go.mod is kept in every case, even when it is the base's: it makes
+		// the directory a module of its own, which this repository's
+		// go build ./... and go vet ./... leave alone.
+		if b, ok := base[p]; !ok || !bytes.Equal(b, content) || p == "go.mod" {
+			delta[p] = content
+		}
+	}
+	var absent []string
+	for p := range base {
+		if _, ok := files[p]; !ok {
+			absent = append(absent, p)
+		}
+	}
+	if len(absent) > 0 {
+		slices.Sort(absent)
+		delta[absentFile] = []byte(strings.Join(absent, "\n") + "\n")
+	}
+	return delta
+}
+
+// readGolden returns the tree a case's golden directory describes: for the
+// base case the directory itself, for another the base's tree with the
+// case's files over it and its absent files taken away.
+func readGolden(name string) (map[string][]byte, error) {
+	files, err := readTree(filepath.Join("..", "golden", name))
+	if err != nil || name == baseCase {
+		return files, err
+	}
+	tree, err := readTree(filepath.Join("..", "golden", baseCase))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range strings.Fields(string(files[absentFile])) {
+		if _, ok := tree[p]; !ok {
+			return nil, fmt.Errorf("golden/%s/%s lists %s, which golden/%s does not have", name, absentFile, p, baseCase)
+		}
+		delete(tree, p)
+	}
+	delete(files, absentFile)
+	maps.Copy(tree, files)
+	return tree, nil
+}
+
+// TestGoldenCompiles builds, vets and tests the golden trees whose Go code
+// differs from the template tree's: the base case is the tree itself, which
+// the repository's own go vet and go test cover. Each tree is written to a
+// temporary directory (with a stand-in logo where the case names one);
+// module and build caches are shared with this process, so after the first
+// case most of the work is cached.
 func TestGoldenCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiling the golden projects is skipped in -short mode")
 	}
 	for _, c := range goldenCases(t) {
+		if c.name == baseCase {
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			files, err := readTree(filepath.Join("..", "golden", c.name))
+			files, err := readGolden(c.name)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.opts.Logo != "" {
+				files[c.opts.Logo] = projecttest.PNG
 			}
 			dir := t.TempDir()
 			if err := generator.WriteNew(dir, files); err != nil {

@@ -11,20 +11,6 @@ import (
 	"golang.org/x/mod/module"
 )
 
-// Stores lists the store backends, in the order help text shows them.
-var Stores = []string{"memory", "sqlite", "redis", "postgres"}
-
-// storeHelp describes each backend in one line.
-var storeHelp = map[string]string{
-	"memory":   "in-process maps: for tests and trying things out; state is lost on restart",
-	"sqlite":   "one file on disk (pure Go, no cgo): one machine, one process",
-	"redis":    "Redis 6.2+: several replicas behind a load balancer",
-	"postgres": "PostgreSQL 13+: several replicas behind a load balancer",
-}
-
-// StoreHelp returns the one-line description of a store backend.
-func StoreHelp(store string) string { return storeHelp[store] }
-
 // DefaultRedirectHosts are the redirect targets of the well-known hosted and
 // native MCP clients (Claude, ChatGPT, Cursor, VS Code). Loopback redirect
 // URIs (http://localhost, 127.0.0.1, [::1] on any port) are always allowed

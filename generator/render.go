@@ -7,12 +7,9 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"text/template"
-	"unicode"
 
 	"github.com/mcp-oauth/mcp-oauth/templates"
 )
@@ -27,15 +24,15 @@ const AnswersFile = "mcp-oauth.yaml"
 // generated project.
 const templateRoot = "project"
 
-// Data is what templates see as ".".
+// Data is what the text templates (README, Dockerfile, .env.example) see as
+// ".", and what the per-project values of Go files come from.
 type Data struct {
-	Name             string
-	Module           string
-	Store            string
-	Provider         Provider
-	RedirectHosts    []string
-	GeneratorVersion string
-	Branding         Branding
+	Name          string
+	Module        string
+	Store         string
+	Provider      Provider
+	RedirectHosts []string
+	Branding      Branding
 }
 
 // Render renders the project for opts in memory and returns its files by
@@ -51,18 +48,18 @@ func Render(opts Options) (map[string][]byte, error) {
 		return nil, err
 	}
 	data := Data{
-		Name:             opts.Name,
-		Module:           opts.Module,
-		Store:            opts.Store,
-		Provider:         provider,
-		RedirectHosts:    opts.RedirectHosts,
-		GeneratorVersion: Version(),
-		Branding:         opts.branding(),
+		Name:          opts.Name,
+		Module:        opts.Module,
+		Store:         opts.Store,
+		Provider:      provider,
+		RedirectHosts: opts.RedirectHosts,
+		Branding:      opts.branding(),
 	}
+	tags := data.buildTags()
 
 	var paths []string
 	err = fs.WalkDir(templates.Project, templateRoot, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && forStore(templateOutput(p), opts.Store) {
+		if err == nil && !d.IsDir() {
 			paths = append(paths, p)
 		}
 		return err
@@ -82,7 +79,7 @@ func Render(opts Options) (map[string][]byte, error) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = renderFile(p, data)
+			results[i] = renderFile(p, data, tags)
 		})
 	}
 	wg.Wait()
@@ -130,9 +127,12 @@ func templateOutput(p string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(p, templateRoot+"/"), ".tmpl")
 }
 
-// renderFile renders one file of the template tree: executed if it is a
-// template, formatted if it is Go, copied as it is otherwise.
-func renderFile(p string, data Data) renderedFile {
+// renderFile renders one file of the template tree. A Go file is left out
+// unless its build constraint holds for tags; the others are rewritten for
+// the project (see goFile.render). A text template is executed, and left
+// out if it renders to nothing. Any other file is copied as it is, if it
+// belongs to the project's store.
+func renderFile(p string, data Data, tags map[string]bool) renderedFile {
 	rel := strings.TrimPrefix(p, templateRoot+"/")
 	out := renderedFile{path: templateOutput(p)}
 	content, err := fs.ReadFile(templates.Project, p)
@@ -140,26 +140,43 @@ func renderFile(p string, data Data) renderedFile {
 		out.err = fmt.Errorf("reading template %s: %w", rel, err)
 		return out
 	}
-	if strings.HasSuffix(rel, ".tmpl") {
-		if content, out.err = execute(rel, content, data); out.err != nil {
+	switch {
+	case strings.HasSuffix(rel, ".go"):
+		f := goFile{name: rel, src: content}
+		ok, err := f.selected(tags)
+		if !ok || err != nil {
+			out.err = err
 			return out
 		}
-		if len(bytes.TrimSpace(content)) == 0 {
-			return out // a template that renders to nothing produces no file
-		}
-	}
-	if strings.HasSuffix(out.path, ".go") {
-		if content, out.err = formatGo(rel, content); out.err != nil {
+		vals, err := values(rel, content, data)
+		if err != nil {
+			out.err = err
 			return out
 		}
+		out.content, out.err = f.render(data.Module, vals)
+	case strings.HasSuffix(rel, ".tmpl"):
+		if content, out.err = execute(rel, content, data); out.err == nil && len(bytes.TrimSpace(content)) > 0 {
+			out.content = content
+		}
+	case forStore(out.path, data.Store):
+		out.content = content
 	}
-	out.content = content
 	return out
 }
 
-// forStore reports whether the template output path belongs in a project
-// using store: files named after another store ("redis.gen.go",
-// "postgres_schema.sql") are left out.
+// buildTags returns the build tags that select the project's files in the
+// template tree: its store's, and branding_logo when it has a logo.
+func (d Data) buildTags() map[string]bool {
+	store, _ := LookupStore(d.Store)
+	return map[string]bool{
+		store.BuildTag(): true,
+		"branding_logo":  d.Branding.Logo != "",
+	}
+}
+
+// forStore reports whether a file that is not Go belongs in a project
+// using store: files named after another store ("postgres_schema.sql") are
+// left out.
 func forStore(out, store string) bool {
 	base := path.Base(out)
 	for _, s := range Stores {
@@ -182,29 +199,7 @@ func execute(name string, src []byte, data Data) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// funcs are the functions the text templates may call.
 var funcs = template.FuncMap{
-	"quote": strconv.Quote,
-	"goStrings": func(ss []string) string {
-		quoted := make([]string, len(ss))
-		for i, s := range ss {
-			quoted[i] = strconv.Quote(s)
-		}
-		return "[]string{" + strings.Join(quoted, ", ") + "}"
-	},
 	"join": strings.Join,
-	"envName": func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				return unicode.ToUpper(r)
-			}
-			return '_'
-		}, s)
-	},
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
-	"contains": slices.Contains[[]string],
 }

@@ -13,13 +13,11 @@ import (
 type Requirement struct {
 	Path    string
 	Version string
-	// Store limits the requirement to projects using that store backend;
-	// empty means every project.
-	Store string
 }
 
 // requirements pins the direct dependencies of generated projects: the one
-// place to bump them. After a change, run
+// place to bump them. A store's driver (Store.Driver) is required only by
+// projects using that store. After a change, run
 //
 //	go test ./generator -run TestDeps -update-deps
 //
@@ -30,9 +28,9 @@ var requirements = []Requirement{
 	{Path: "golang.org/x/oauth2", Version: "v0.38.0"},
 	{Path: "golang.org/x/time", Version: "v0.16.0"},
 	{Path: "github.com/go-jose/go-jose/v4", Version: "v4.1.9"},
-	{Path: "modernc.org/sqlite", Version: "v1.62.0", Store: "sqlite"},
-	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Store: "redis"},
-	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Store: "postgres"},
+	{Path: "modernc.org/sqlite", Version: "v1.62.0"},
+	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0"},
+	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0"},
 }
 
 // goVersion is the go directive of generated projects unless the recorded
@@ -46,7 +44,8 @@ var depsFS embed.FS
 func directRequirements(store string) []Requirement {
 	var out []Requirement
 	for _, r := range requirements {
-		if r.Store == "" || r.Store == store {
+		driverOf := slices.IndexFunc(stores, func(s Store) bool { return s.Driver == r.Path })
+		if driverOf < 0 || stores[driverOf].Name == store {
 			out = append(out, r)
 		}
 	}
@@ -96,15 +95,4 @@ func renderGoSum(store string) []byte {
 		return nil
 	}
 	return sum
-}
-
-// requirementPaths returns every module path the generator may require, for
-// regeneration to tell the generator's requirements from the user's.
-func requirementPaths() []string {
-	var paths []string
-	for _, r := range requirements {
-		paths = append(paths, r.Path)
-	}
-	slices.Sort(paths)
-	return paths
 }

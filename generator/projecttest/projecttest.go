@@ -8,6 +8,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"image"
+	"image/png"
 	"maps"
 	"net"
 	"net/http"
@@ -166,3 +168,13 @@ func (b *SyncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// PNG is a one-pixel PNG image: a stand-in for the logo of a project whose
+// answers name one.
+var PNG = func() []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}()
