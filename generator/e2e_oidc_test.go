@@ -3,17 +3,13 @@ package generator_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +25,7 @@ import (
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest/signin"
 )
 
 // The OpenID provider's example user (storage.NewUserStore).
@@ -364,42 +361,24 @@ func revoke(ctx context.Context, t *testing.T, baseURL, clientID, token, hint st
 	}
 }
 
-// browser is a scripted user agent: it keeps cookies, follows redirects,
-// submits the forms it meets (our consent page, the OP's login page) and
-// stops at the MCP client's redirect URI.
+// browser is the user of the Go clients' sign-ins: it signs in as opUser,
+// at the OpenID provider's login form or the DEV_LOGIN form, approves our
+// consent page, and stops at the MCP client's redirect URI. It remembers
+// the authorization URL the client opened.
 type browser struct {
-	t           *testing.T
-	client      *http.Client
-	redirectURI string
-
+	*signin.Browser
 	mu       sync.Mutex
-	lastAuth *url.URL // the authorization URL the MCP client opened
-	landed   *url.URL // where the flow ended: the redirect URI with code, state and iss
+	lastAuth *url.URL
 }
 
 func newBrowser(t *testing.T, redirectURI string) *browser {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &browser{t: t, redirectURI: redirectURI}
-	b.client = &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if strings.HasPrefix(req.URL.String(), b.redirectURI) {
-				b.mu.Lock()
-				b.landed = req.URL
-				b.mu.Unlock()
-				return http.ErrUseLastResponse
-			}
-			if len(via) > 20 {
-				return errors.New("too many redirects")
-			}
+	return &browser{Browser: signin.New(signin.Options{
+		User: opUser, Password: opPassword, RedirectURI: redirectURI,
+		Trace: func(step signin.Step, req *http.Request) func(error) {
+			t.Logf("browser: %s: %s %s", step, req.Method, req.URL.Path)
 			return nil
 		},
-	}
-	return b
+	})}
 }
 
 // clientID is the client_id the MCP client registered, read from the
@@ -421,157 +400,13 @@ func (b *browser) authorize(ctx context.Context, args *auth.AuthorizationArgs) (
 		return nil, err
 	}
 	b.mu.Lock()
-	b.lastAuth, b.landed = start, nil
+	b.lastAuth = start
 	b.mu.Unlock()
-
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args.URL, nil)
+	res, err := b.SignIn(ctx, args.URL)
 	if err != nil {
 		return nil, err
 	}
-	for step := 0; step < 10; step++ {
-		resp, err := b.client.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		b.mu.Lock()
-		landed := b.landed
-		b.mu.Unlock()
-		if landed != nil {
-			q := landed.Query()
-			if e := q.Get("error"); e != "" {
-				return nil, fmt.Errorf("authorization failed: %s: %s", e, q.Get("error_description"))
-			}
-			return &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, nil
-		}
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("%s %s: %s\n%s", req.Method, resp.Request.URL, resp.Status, body)
-		}
-		f, ok := pickForm(string(body))
-		if !ok {
-			return nil, fmt.Errorf("%s: no form to submit and no redirect to the client:\n%s", resp.Request.URL, body)
-		}
-		req, err = f.submit(ctx, resp.Request.URL)
-		if err != nil {
-			return nil, err
-		}
-		b.t.Logf("browser: %s → submit %s %s", resp.Request.URL.Path, req.Method, req.URL.Path)
-	}
-	return nil, errors.New("the sign-in did not end after 10 pages")
-}
-
-// form is an HTML form as the browser fills it in.
-type form struct {
-	method, action string
-	values         url.Values
-}
-
-var (
-	formRE   = regexp.MustCompile(`(?is)<form\b([^>]*)>(.*?)</form>`)
-	fieldRE  = regexp.MustCompile(`(?is)<(input|button)\b([^>]*)>`)
-	attrRE   = regexp.MustCompile(`(?is)([a-z][-a-z0-9_:]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
-	acceptRE = regexp.MustCompile(`(?i)approve|allow|accept|authori[sz]e|consent|continue|yes`)
-	rejectRE = regexp.MustCompile(`(?i)deny|reject|cancel|decline|\bno\b`)
-)
-
-func attrs(s string) map[string]string {
-	m := map[string]string{}
-	for _, a := range attrRE.FindAllStringSubmatch(s, -1) {
-		m[strings.ToLower(a[1])] = html.UnescapeString(a[2] + a[3] + a[4])
-	}
-	return m
-}
-
-// pickForm fills in the form a user would submit on page: the login form
-// with the OP's test user, or the consent form with its approving button.
-func pickForm(page string) (form, bool) {
-	var best form
-	bestScore := -1
-	for _, m := range formRE.FindAllStringSubmatch(page, -1) {
-		fa := attrs(m[1])
-		f := form{method: strings.ToUpper(fa["method"]), action: fa["action"], values: url.Values{}}
-		if f.method == "" {
-			f.method = http.MethodGet
-		}
-		score := 0
-		var submit []map[string]string
-		for _, field := range fieldRE.FindAllStringSubmatch(m[2], -1) {
-			tag, a := strings.ToLower(field[1]), attrs(field[2])
-			name, typ := a["name"], strings.ToLower(a["type"])
-			switch {
-			case tag == "button" || typ == "submit":
-				// A <button> submits unless its type says otherwise.
-				if typ != "button" && typ != "reset" {
-					submit = append(submit, a)
-				}
-			case name == "":
-			case typ == "password":
-				f.values.Set(name, opPassword)
-				score += 10
-			case name == "username" || name == "login" || name == "email" || name == "name":
-				f.values.Set(name, opUser)
-				score += 10
-			case typ == "checkbox" || typ == "radio":
-				if _, checked := a["checked"]; checked {
-					f.values.Add(name, a["value"])
-				}
-			default:
-				f.values.Set(name, a["value"])
-			}
-		}
-		// Press the approving button; a form with only a rejecting one is
-		// not what the user wants.
-		var pressed map[string]string
-		for _, s := range submit {
-			label := s["name"] + " " + s["value"] + " " + s["id"]
-			if acceptRE.MatchString(label) {
-				pressed = s
-				score += 5
-				break
-			}
-		}
-		if pressed == nil && len(submit) > 0 {
-			if rejectRE.MatchString(submit[0]["name"] + " " + submit[0]["value"] + " " + fa["action"]) {
-				continue
-			}
-			pressed = submit[0]
-		}
-		if pressed != nil && pressed["name"] != "" {
-			f.values.Set(pressed["name"], pressed["value"])
-		}
-		if rejectRE.MatchString(fa["action"]) {
-			continue
-		}
-		if score > bestScore {
-			best, bestScore = f, score
-		}
-	}
-	return best, bestScore >= 0
-}
-
-func (f form) submit(ctx context.Context, page *url.URL) (*http.Request, error) {
-	target, err := page.Parse(f.action)
-	if err != nil {
-		return nil, err
-	}
-	if f.method == http.MethodGet {
-		target.RawQuery = f.values.Encode()
-		return http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.String(), strings.NewReader(f.values.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	// A browser sends the page's origin with a form post; CSRF checks may
-	// look at it.
-	req.Header.Set("Origin", page.Scheme+"://"+page.Host)
-	req.Header.Set("Referer", page.String())
-	return req, nil
+	return &auth.AuthorizationResult{Code: res.Code, State: res.State, Iss: res.Iss}, nil
 }
 
 func freePort(t *testing.T) int { return projecttest.FreePort(t) }

@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest/signin"
 )
 
 // replicaRaceRounds is how many codes are sent to both replicas at once.
@@ -419,7 +419,7 @@ type devClient struct {
 	base        string
 	clientID    string
 	redirectURI string
-	browser     *browser
+	browser     *signin.Browser
 	verifiers   sync.Map // code → PKCE verifier
 }
 
@@ -444,7 +444,7 @@ func newDevClient(ctx context.Context, t *testing.T, registerAt, base string) *d
 	if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || resp.StatusCode != http.StatusCreated || reg.ClientID == "" {
 		t.Fatalf("register: %s %v", resp.Status, err)
 	}
-	return &devClient{base: base, clientID: reg.ClientID, redirectURI: redirectURI, browser: newBrowser(t, redirectURI)}
+	return &devClient{base: base, clientID: reg.ClientID, redirectURI: redirectURI, browser: signin.New(signin.Options{User: devUser, RedirectURI: redirectURI})}
 }
 
 // authorize runs a sign-in with PKCE at the replica at target and returns
@@ -464,12 +464,12 @@ func (c *devClient) authorize(ctx context.Context, t *testing.T, target string) 
 		"resource":              {c.base + "/mcp"},
 		"scope":                 {"mcp"},
 	}
-	res, err := c.browser.authorize(ctx, &auth.AuthorizationArgs{URL: target + "/authorize?" + q.Encode()})
+	res, err := c.browser.SignIn(ctx, target+"/authorize?"+q.Encode())
 	if err != nil {
 		t.Fatalf("authorize: %v", err)
 	}
-	if res.State != state || res.Iss != c.base || res.Code == "" {
-		t.Fatalf("authorization response: code %q state %q iss %q; want state %q and iss %q", res.Code, res.State, res.Iss, state, c.base)
+	if err := res.Check(state, c.base); err != nil {
+		t.Fatalf("authorization response: %v", err)
 	}
 	c.verifiers.Store(res.Code, verifier)
 	return res.Code

@@ -65,7 +65,7 @@ func runLoad(ctx context.Context, t *target, opts loadOptions) *result {
 			for i := range next {
 				user := fmt.Sprintf("%s-%05d", prefix, i)
 				for attempt := 0; ; attempt++ {
-					s := newSignin(t, user)
+					s := newAttempt(t, user)
 					began := time.Now()
 					err := s.run(ctx)
 					took := time.Since(began)

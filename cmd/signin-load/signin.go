@@ -7,29 +7,29 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest/signin"
 )
 
-// The steps of one sign-in, in order. Each is timed on its own.
+// The steps of one sign-in, in order. Each is timed on its own; the
+// browser's are signin.Browser's.
 const (
-	stepRegister  = "register"  // POST /register (RFC 7591)
-	stepAuthorize = "authorize" // GET /authorize: the consent page
-	stepConsent   = "consent"   // POST /authorize/consent: approve, off to upstream
-	stepUpstream  = "upstream"  // the provider's /authorize: straight back with a code
-	stepCallback  = "callback"  // GET /callback: upstream code exchanged, our code issued
-	stepToken     = "token"     // POST /token, authorization_code
-	stepMCP       = "mcp"       // initialize + tools/call whoami with the Go SDK client
-	stepRefresh   = "refresh"   // POST /token, refresh_token
+	stepRegister  = "register"                   // POST /register (RFC 7591)
+	stepAuthorize = string(signin.StepAuthorize) // GET /authorize: the consent page
+	stepConsent   = string(signin.StepConsent)   // POST /authorize/consent: approve, off to upstream
+	stepUpstream  = string(signin.StepUpstream)  // the provider's /authorize: straight back with a code (or the DEV_LOGIN form)
+	stepCallback  = string(signin.StepCallback)  // GET /callback: upstream code exchanged, our code issued
+	stepToken     = "token"                      // POST /token, authorization_code
+	stepMCP       = "mcp"                        // initialize + tools/call whoami with the Go SDK client
+	stepRefresh   = "refresh"                    // POST /token, refresh_token
 )
 
 var steps = []string{stepRegister, stepAuthorize, stepConsent, stepUpstream, stepCallback, stepToken, stepMCP, stepRefresh}
@@ -67,13 +67,13 @@ type exchange struct {
 	Session bool
 }
 
-// signin is one user signing in with a fresh client: the browser half
-// (cookies, forms, redirects) and the client half (registration, PKCE,
-// tokens, MCP).
-type signin struct {
+// attempt is one user signing in with a fresh client: the browser half
+// (signin.Browser: cookies, forms, redirects) and the client half
+// (registration, PKCE, tokens, MCP). Both send through the recorder.
+type attempt struct {
 	t     *target
 	user  string
-	http  *http.Client
+	http  *http.Client // the client half's
 	mu    sync.Mutex
 	step  string
 	log   []exchange
@@ -81,15 +81,12 @@ type signin struct {
 	grant *grant
 }
 
-func newSignin(t *target, user string) *signin {
-	jar, _ := cookiejar.New(nil)
-	s := &signin{t: t, user: user, times: map[string]time.Duration{}}
+func newAttempt(t *target, user string) *attempt {
+	s := &attempt{t: t, user: user, times: map[string]time.Duration{}}
 	s.http = &http.Client{
-		Jar:       jar,
 		Transport: recorder{s},
 		Timeout:   time.Minute,
-		// Every redirect is followed by hand, so that each hop is a step
-		// and the redirect to the MCP client is caught.
+		// No answer of the client half is a redirect to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return s
@@ -97,7 +94,7 @@ func newSignin(t *target, user string) *signin {
 
 // recorder logs every exchange of a sign-in, including those the MCP SDK
 // makes, under the step in progress.
-type recorder struct{ s *signin }
+type recorder struct{ s *attempt }
 
 func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.s.t.transport.RoundTrip(req)
@@ -154,7 +151,7 @@ func (e *stepError) Unwrap() error { return e.err }
 
 // run performs the sign-in, timing each step, and stops at the first
 // failure.
-func (s *signin) run(ctx context.Context) error {
+func (s *attempt) run(ctx context.Context) error {
 	clientID, err := timed(s, stepRegister, func() (string, error) { return s.register(ctx) })
 	if err != nil {
 		return err
@@ -201,7 +198,7 @@ func (s *signin) run(ctx context.Context) error {
 }
 
 // keep records a new token pair on g.
-func (s *signin) keep(g *grant, pair *tokenPair) {
+func (s *attempt) keep(g *grant, pair *tokenPair) {
 	if g.Issued.IsZero() {
 		g.Issued = time.Now()
 	}
@@ -210,7 +207,7 @@ func (s *signin) keep(g *grant, pair *tokenPair) {
 }
 
 // timed runs one step and records its duration if it succeeded.
-func timed[T any](s *signin, step string, f func() (T, error)) (T, error) {
+func timed[T any](s *attempt, step string, f func() (T, error)) (T, error) {
 	s.setStep(step)
 	start := time.Now()
 	v, err := f()
@@ -225,7 +222,7 @@ func timed[T any](s *signin, step string, f func() (T, error)) (T, error) {
 	return v, nil
 }
 
-func (s *signin) setStep(step string) {
+func (s *attempt) setStep(step string) {
 	s.mu.Lock()
 	s.step = step
 	s.mu.Unlock()
@@ -233,7 +230,7 @@ func (s *signin) setStep(step string) {
 
 // register is dynamic client registration as a public client, the way
 // Claude, ChatGPT and the IDEs register.
-func (s *signin) register(ctx context.Context) (string, error) {
+func (s *attempt) register(ctx context.Context) (string, error) {
 	body, _ := json.Marshal(map[string]any{
 		"client_name":                "signin-load",
 		"redirect_uris":              []string{s.t.redirectURI},
@@ -262,130 +259,42 @@ func (s *signin) register(ctx context.Context) (string, error) {
 	return reg.ClientID, nil
 }
 
-var (
-	formActionRE   = regexp.MustCompile(`(?is)<form\b[^>]*\baction="([^"]*)"`)
-	hiddenFieldRE  = regexp.MustCompile(`(?is)<input\b[^>]*\btype="hidden"[^>]*\bname="([^"]*)"[^>]*\bvalue="([^"]*)"`)
-	devNameFieldRE = regexp.MustCompile(`(?is)<input\b[^>]*\bname="name"`)
-)
-
 // browse is the user's browser from the authorization URL to the redirect
-// back to the client: it approves the consent page, signs in upstream (or
-// at the DEV_LOGIN form) and follows every redirect. It returns the code.
-func (s *signin) browse(ctx context.Context, start, state string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, start, nil)
-	if err != nil {
-		return "", err
-	}
-	step := stepAuthorize
-	for hop := 0; hop < 10; hop++ {
-		var resp *http.Response
-		var body []byte
-		_, err := timed(s, step, func() (struct{}, error) {
-			var err error
-			resp, body, err = s.do(req)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if resp.StatusCode != http.StatusOK && (resp.StatusCode < 300 || resp.StatusCode > 399) {
-				return struct{}{}, &stepError{step: step, status: resp.StatusCode, err: errors.New(pageText(body))}
-			}
-			return struct{}{}, nil
-		})
-		if err != nil {
-			return "", err
-		}
-		if resp.StatusCode == http.StatusOK {
-			// A page: submit its form, as the user would.
-			req, step, err = s.submit(ctx, req.URL, body)
-			if err != nil {
-				return "", &stepError{step: step, err: err}
-			}
-			continue
-		}
-		loc, err := req.URL.Parse(resp.Header.Get("Location"))
-		if err != nil {
-			return "", &stepError{step: step, err: fmt.Errorf("bad Location: %w", err)}
-		}
-		if strings.HasPrefix(loc.String(), s.t.redirectURI) {
-			q := loc.Query()
-			if e := q.Get("error"); e != "" {
-				err := fmt.Errorf("authorization error %s: %s", e, q.Get("error_description"))
-				if e == "temporarily_unavailable" {
-					err = fmt.Errorf("%w: %s", errAuthUnavailable, q.Get("error_description"))
+// back to the client (signin.Browser): it approves the consent page, signs
+// in upstream (the fake provider signs in whomever login_hint names) or at
+// the DEV_LOGIN form, and returns the code. Each request is timed under its
+// step and, through the recorder, logged.
+func (s *attempt) browse(ctx context.Context, start, state string) (string, error) {
+	b := signin.New(signin.Options{
+		User: s.user, LoginHint: true, RedirectURI: s.t.redirectURI,
+		Transport: recorder{s}, Timeout: time.Minute,
+		Trace: func(step signin.Step, _ *http.Request) func(error) {
+			s.setStep(string(step))
+			began := time.Now()
+			return func(err error) {
+				if err == nil {
+					s.times[string(step)] += time.Since(began)
 				}
-				return "", &stepError{step: step, err: err}
 			}
-			if q.Get("state") != state || q.Get("iss") != s.t.base || q.Get("code") == "" {
-				return "", &stepError{step: step, err: fmt.Errorf("redirect back has state %q iss %q; want %q and %q", q.Get("state"), q.Get("iss"), state, s.t.base)}
-			}
-			return q.Get("code"), nil
-		}
-		step = s.stepOf(loc)
-		if step == stepUpstream {
-			// The user signs in upstream as themselves.
-			q := loc.Query()
-			q.Set("login_hint", s.user)
-			loc.RawQuery = q.Encode()
-		}
-		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil); err != nil {
-			return "", err
-		}
-	}
-	return "", &stepError{step: step, err: errors.New("no redirect back to the client after 10 hops")}
-}
-
-// stepOf names the step a URL of the flow belongs to.
-func (s *signin) stepOf(u *url.URL) string {
+		},
+	})
+	res, err := b.SignIn(ctx, start)
+	var e *signin.Error
 	switch {
-	case s.t.upstream != nil && strings.HasPrefix(u.String(), s.t.upstream.issuer+"/"):
-		return stepUpstream
-	case u.Path == "/callback":
-		return stepCallback
-	case u.Path == "/dev/login":
-		return stepUpstream
-	case u.Path == "/authorize":
-		return stepAuthorize
+	case errors.As(err, &e):
+		cause := e.Err
+		if ae := (*signin.AuthError)(nil); errors.As(cause, &ae) && ae.Code == "temporarily_unavailable" {
+			cause = fmt.Errorf("%w: %s", errAuthUnavailable, ae.Description)
+		}
+		return "", &stepError{step: string(e.Step), status: e.Status, err: cause}
+	case err != nil:
+		return "", &stepError{step: stepAuthorize, err: err}
 	}
-	return "redirect " + u.Path
-}
-
-// submit fills in the page's form: the consent form is approved, the
-// DEV_LOGIN form gets the user's name.
-func (s *signin) submit(ctx context.Context, page *url.URL, body []byte) (*http.Request, string, error) {
-	m := formActionRE.FindSubmatch(body)
-	if m == nil {
-		return nil, stepOf(page.Path), fmt.Errorf("%s: a page without a form: %s", page.Path, pageText(body))
+	// The callback is what sends the user back to the client.
+	if err := res.Check(state, s.t.base); err != nil {
+		return "", &stepError{step: stepCallback, err: err}
 	}
-	action, err := page.Parse(html.UnescapeString(string(m[1])))
-	if err != nil {
-		return nil, stepOf(page.Path), err
-	}
-	form := url.Values{}
-	for _, f := range hiddenFieldRE.FindAllSubmatch(body, -1) {
-		form.Set(html.UnescapeString(string(f[1])), html.UnescapeString(string(f[2])))
-	}
-	step := stepConsent
-	if devNameFieldRE.Match(body) {
-		form.Set("name", s.user)
-		step = stepUpstream
-	} else {
-		form.Set("decision", "approve")
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, step, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	// A browser sends the page's origin with a form post.
-	req.Header.Set("Origin", page.Scheme+"://"+page.Host)
-	return req, step, nil
-}
-
-func stepOf(path string) string {
-	if path == "/dev/login" {
-		return stepUpstream
-	}
-	return stepAuthorize
+	return res.Code, nil
 }
 
 // tokenPair is a successful token response.
@@ -394,7 +303,7 @@ type tokenPair struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
-func (s *signin) tokenRequest(ctx context.Context, form url.Values) (*tokenPair, error) {
+func (s *attempt) tokenRequest(ctx context.Context, form url.Values) (*tokenPair, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.t.base+"/token", strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
@@ -414,7 +323,7 @@ func (s *signin) tokenRequest(ctx context.Context, form url.Values) (*tokenPair,
 	return &pair, nil
 }
 
-func (s *signin) currentStep() string {
+func (s *attempt) currentStep() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.step
@@ -423,7 +332,7 @@ func (s *signin) currentStep() string {
 // whoami connects with the official Go SDK client, bearing accessToken, and
 // calls the generated whoami tool, which asks the upstream provider who the
 // user is with the user's upstream token: the answer must be this user.
-func (s *signin) whoami(ctx context.Context, accessToken string) error {
+func (s *attempt) whoami(ctx context.Context, accessToken string) error {
 	return callWhoami(ctx, s.t.base, bearer{token: accessToken, next: s.http.Transport}, s.user)
 }
 
@@ -496,7 +405,7 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // do sends req and reads the whole answer.
-func (s *signin) do(req *http.Request) (*http.Response, []byte, error) {
+func (s *attempt) do(req *http.Request) (*http.Response, []byte, error) {
 	resp, err := s.http.Do(req)
 	if err != nil {
 		return nil, nil, err
@@ -516,15 +425,4 @@ func oauthError(raw []byte) string {
 		return e.Error + ": " + e.Description
 	}
 	return fmt.Sprintf("%.200q", raw)
-}
-
-var tagRE = regexp.MustCompile(`(?s)<style.*?</style>|<[^>]*>`)
-
-// pageText is the visible text of an HTML page, shortened.
-func pageText(body []byte) string {
-	text := strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(string(body), " "))), " ")
-	if len(text) > 200 {
-		text = text[:200] + "…"
-	}
-	return text
 }

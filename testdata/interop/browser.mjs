@@ -80,7 +80,9 @@ function check(cond, message) {
 
 // fill answers the two pages of the sign-in: the consent page (approve)
 // and the development sign-in form (type the name). Any other page is a
-// failure: the flow went somewhere it should not.
+// failure: the flow went somewhere it should not. The Go tests' browser,
+// generator/projecttest/signin, reads the same fields of the same forms:
+// change both together.
 function fill(pageURL, html, name) {
     for (const form of forms(html)) {
         const action = new URL(form.action ?? '', pageURL);
