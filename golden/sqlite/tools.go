@@ -5,9 +5,10 @@ package main
 //
 // Every tool call arrives with the MCP access token already checked, so a
 // handler only runs for a signed-in user. To act as that user at the
-// upstream provider, ask upstream.Client for an HTTP client: it carries the
-// user's own upstream token (never the MCP token) and renews it first if it
-// has expired.
+// upstream provider, ask deps.Upstream.Client for an HTTP client: it
+// carries the user's own upstream token (never the MCP token) and renews it
+// first if it has expired. deps also has the server's logger, and Setting,
+// which reads a setting from the environment or .env.
 
 import (
 	"context"
@@ -22,9 +23,8 @@ import (
 	"example.com/example/internal/authserver"
 )
 
-// registerTools adds this server's MCP tools. upstream calls the upstream
-// provider's API as the user who made the request.
-func registerTools(server *mcp.Server, upstream *authserver.Upstream) {
+// registerTools adds this server's MCP tools.
+func registerTools(server *mcp.Server, deps Deps) {
 	// mcp.AddTool derives the tool's input and output JSON schemas from the
 	// Go types of the handler, validates the arguments against the input
 	// schema before the handler runs, and sends the output back as
@@ -36,7 +36,7 @@ func registerTools(server *mcp.Server, upstream *authserver.Upstream) {
 		// It changes nothing anywhere; clients use the hint to decide
 		// whether to ask the user before each call.
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
-	}, whoami(upstream))
+	}, whoami(deps.Upstream))
 }
 
 // whoamiInput is the tool's arguments. The jsonschema tag is the

@@ -7,13 +7,16 @@
 // (package upstream). The MCP endpoint, /mcp, accepts only access tokens
 // this server issued for it.
 //
-// Tools live in tools.go, which is yours:
+// Tools live in tools.go, which is yours, and so is hooks.go (who may sign
+// in, routes of your own):
 //
-//	func registerTools(server *mcp.Server, upstream *authserver.Upstream)
+//	func registerTools(server *mcp.Server, deps Deps)
+//	func allowSignIn(ctx context.Context, user upstream.Identity, deps Deps) error
+//	func addRoutes(mux *http.ServeMux, deps Deps)
 //
 // A tool handler calls the provider's API as the signed-in user with
 //
-//	client, err := upstream.Client(ctx, req.Extra.TokenInfo)
+//	client, err := deps.Upstream.Client(ctx, req.Extra.TokenInfo)
 //
 // which renews the user's upstream token when it has expired and fails with
 // authserver.ErrSignInAgain when only a new sign-in can help.
@@ -93,6 +96,10 @@ func run(ctx context.Context) error {
 		provider, providerName = p, p.DisplayName()
 	}
 
+	// deps is what tools.go and hooks.go receive. Its Upstream comes from
+	// the authorization server, so it is complete once New returns; the
+	// hooks run only when requests arrive, after that.
+	deps := Deps{Logger: logger, Setting: lookup}
 	as, err := authserver.New(authserver.Options{
 		BaseURL:           cfg.BaseURL,
 		Name:              project.Name,
@@ -115,13 +122,17 @@ func run(ctx context.Context) error {
 		ReadTimeout:      cfg.ReadTimeout,
 		MCPMaxPerUser:    cfg.MCPMaxConcurrentPerUser,
 		MCPMaxPerAddress: cfg.MCPMaxConcurrentPerAddress,
+
+		AllowSignIn: func(ctx context.Context, user upstream.Identity) error { return allowSignIn(ctx, user, deps) },
+		Routes:      func(mux *http.ServeMux) { addRoutes(mux, deps) },
 	})
 	if err != nil {
 		return err
 	}
 
 	server := mcp.NewServer(&mcp.Implementation{Name: project.Name, Version: version}, nil)
-	registerTools(server, as.Upstream())
+	deps.Upstream = as.Upstream()
+	registerTools(server, deps)
 	mcpOptions := &mcp.StreamableHTTPOptions{
 		// The authorization server refuses browser requests from origins
 		// other than BASE_URL, the allowed redirect hosts and loopback

@@ -279,12 +279,18 @@ func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, status in
 // authorization servers can then tell which one answered, which defeats
 // mix-up attacks.
 func (s *Server) redirectToClient(w http.ResponseWriter, r *http.Request, status int, redirectURI string, params url.Values) {
+	http.Redirect(w, r, s.clientURL(redirectURI, params), status)
+}
+
+// clientURL is a registered redirect URI with the response's parameters
+// and iss added.
+func (s *Server) clientURL(redirectURI string, params url.Values) string {
 	params.Set("iss", s.issuer)
 	sep := "?"
 	if strings.Contains(redirectURI, "?") {
 		sep = "&"
 	}
-	http.Redirect(w, r, redirectURI+sep+params.Encode(), status)
+	return redirectURI + sep + params.Encode()
 }
 
 // startUpstream sends the browser to the upstream provider to sign in.

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"example.com/example/internal/secret"
@@ -43,6 +44,9 @@ type view interface{ base() *page }
 type errorView struct {
 	page
 	Message string
+	// Return, when set, is the way back to the application: its redirect
+	// URI with the error it should hear.
+	Return template.URL
 }
 
 // SaysStartAgain reports whether the message already tells the user to
@@ -139,4 +143,24 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, v vi
 // redirect URI: an open redirect) or impossible.
 func (s *Server) errorPage(w http.ResponseWriter, status int, title, message string) {
 	s.renderPage(w, status, "error.html", &errorView{page: page{Title: title}, Message: message})
+}
+
+// refusePage tells a user this server refused them, with the reason, and
+// links back to the application with error=access_denied: a refused user
+// is never sent on with a code, and the application still learns how the
+// sign-in ended.
+func (s *Server) refusePage(w http.ResponseWriter, redirectURI, state, reason string) {
+	params := url.Values{"error": {"access_denied"}, "error_description": {"the server refused this user"}}
+	if state != "" {
+		params.Set("state", state)
+	}
+	s.renderPage(w, http.StatusForbidden, "error.html", &errorView{
+		page:    page{Title: "Access refused"},
+		Message: reason,
+		// The URI was checked against the client's registration and the
+		// redirect policy before the sign-in began; template.URL keeps
+		// app schemes (cursor://), which html/template would otherwise
+		// replace.
+		Return: template.URL(s.clientURL(redirectURI, params)),
+	})
 }

@@ -94,6 +94,17 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// The project may refuse the user (hooks.go): before anything is
+	// issued for them, with its reason on our page and a way back that
+	// tells the client access_denied.
+	if s.allowSignIn != nil {
+		if err := s.allowSignIn(r.Context(), id); err != nil {
+			s.log.Info("sign-in refused", "client_id", pending.ClientID, "user_id", id.ID, "reason", err)
+			s.refusePage(w, pending.RedirectURI, pending.ClientState, err.Error())
+			return
+		}
+	}
+
 	// Consent belongs to the user who signed in, not to the browser. If
 	// the login started on the remembered consent of the browser's last
 	// user, whoever signed in must have approved this client too;

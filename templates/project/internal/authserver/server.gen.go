@@ -166,6 +166,18 @@ type Options struct {
 	MCPMaxPerAddress int
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger
+
+	// AllowSignIn, if set, decides whether a user who signed in at the
+	// upstream provider may use this server. It runs after the upstream
+	// sign-in and before any code is issued; an error refuses the user,
+	// and its text is shown to them on the error page, which offers the
+	// way back to their application (with error=access_denied).
+	AllowSignIn func(ctx context.Context, user upstream.Identity) error
+	// Routes, if set, adds routes of the project's own to the server's
+	// mux, next to /mcp and the OAuth endpoints, behind the same security
+	// headers. They are public: a route that needs a signed-in user must
+	// check for one itself.
+	Routes func(mux *http.ServeMux)
 }
 
 // Server is the authorization server and resource gate.
@@ -186,8 +198,10 @@ type Server struct {
 	logoType          string
 	scopeDescriptions map[string]string
 
-	store    store.Store
-	provider Provider
+	store       store.Store
+	provider    Provider
+	allowSignIn func(ctx context.Context, user upstream.Identity) error
+	routes      func(mux *http.ServeMux)
 
 	// tokens caches verified access tokens (bearer.go); feed, when the
 	// store is shared by several processes, tells it of their revocations.
@@ -287,6 +301,8 @@ func New(opts Options) (*Server, error) {
 		scopeDescriptions: opts.ScopeDescriptions,
 		store:             opts.Store,
 		provider:          opts.Provider,
+		allowSignIn:       opts.AllowSignIn,
+		routes:            opts.Routes,
 		sealer:            sealer,
 		formMAC:           formMAC,
 		stateMAC:          stateMAC,
@@ -352,6 +368,9 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.serveReady)
+	if s.routes != nil {
+		s.routes(mux)
+	}
 
 	h := s.withClientAddress(s.withReadDeadline(s.securityHeaders(mux)))
 	if _, ok := s.provider.(*DevLogin); ok {
