@@ -42,6 +42,24 @@ var neverSchemes = map[string]bool{
 	"javascript": true, "data": true, "file": true, "vbscript": true, "blob": true, "about": true,
 }
 
+// webSchemes are no app's own: an entry naming one would send codes
+// anywhere on the web. https hosts are listed as hosts instead.
+var webSchemes = map[string]bool{"http": true, "https": true, "ftp": true, "ws": true, "wss": true}
+
+// validHostName reports whether a host name (a wildcard's suffix included)
+// keeps to DNS's lengths: labels of at most 63 characters, 253 in all.
+func validHostName(name string) bool {
+	if len(name) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(strings.TrimPrefix(name, "*."), ".") {
+		if len(label) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
 // NewRedirectPolicy parses the allowed redirect targets: hosts ("claude.ai"),
 // wildcard subdomains ("*.example.com") and private-use schemes written with
 // their separator ("cursor://").
@@ -55,12 +73,12 @@ func NewRedirectPolicy(entries []string) (*RedirectPolicy, error) {
 			continue
 		case strings.HasSuffix(entry, "://"):
 			scheme := strings.TrimSuffix(entry, "://")
-			if !schemePattern.MatchString(scheme) || scheme == "http" || scheme == "https" || neverSchemes[scheme] {
+			if !schemePattern.MatchString(scheme) || webSchemes[scheme] || neverSchemes[scheme] {
 				errs = append(errs, fmt.Errorf("%q is not a private-use scheme; write an app's own scheme as cursor://", raw))
 				continue
 			}
 			p.schemes[scheme] = true
-		case hostPattern.MatchString(entry):
+		case hostPattern.MatchString(entry) && validHostName(entry):
 			if suffix, ok := strings.CutPrefix(entry, "*"); ok {
 				if strings.Count(suffix, ".") < 2 {
 					errs = append(errs, fmt.Errorf("%q would allow a whole top-level domain; name the domain, as in *.example.com", raw))

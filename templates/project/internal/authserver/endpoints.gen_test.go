@@ -500,12 +500,9 @@ func TestClientIDURL(t *testing.T) {
 	}
 }
 
+// TestRedirectPolicy checks which redirect URIs a policy admits; which
+// entries make a policy is TestRedirectHostGrammar's table.
 func TestRedirectPolicy(t *testing.T) {
-	for _, entry := range []string{"https://claude.ai", "claude.ai/path", "claude.ai:443", "*.com", "a.*.example.com", "*", "http://", "https://", "javascript://", "data://", "file://", "bad scheme://"} {
-		if _, err := NewRedirectPolicy([]string{entry}); err == nil {
-			t.Errorf("NewRedirectPolicy accepted %q", entry)
-		}
-	}
 	p, err := NewRedirectPolicy([]string{"claude.ai", "*.example.com", "cursor://", " VSCODE.dev "})
 	must(t, err)
 	for uri, ok := range map[string]bool{
