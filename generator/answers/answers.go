@@ -23,6 +23,12 @@ const File = "mcp-oauth.yaml"
 // changes and teach Parse to migrate the older one.
 const Schema = 1
 
+// The answers file's own keys, besides the options'.
+const (
+	keySchema    = "schema"
+	keyGenerator = "generator"
+)
+
 // Answers is the content of mcp-oauth.yaml.
 type Answers struct {
 	Schema    int
@@ -34,22 +40,39 @@ const header = "# Answers of `mcp-oauth init`. Edit them (or pass option flags t
 	"# `mcp-oauth generate`) and run `mcp-oauth generate` to re-render the project.\n"
 
 // Marshal renders the answers file for opts, written by the given generator
-// version.
+// version: every option of the table in its order, optional ones only when
+// answered.
 func Marshal(opts options.Options, generator string) ([]byte, error) {
-	doc := struct {
-		Schema        int      `yaml:"schema"`
-		Generator     string   `yaml:"generator"`
-		Name          string   `yaml:"name"`
-		Module        string   `yaml:"module"`
-		Provider      string   `yaml:"provider"`
-		Store         string   `yaml:"store"`
-		RedirectHosts []string `yaml:"redirect_hosts"`
-		DisplayName   string   `yaml:"display_name,omitempty"`
-		Logo          string   `yaml:"logo,omitempty"`
-		AccentColor   string   `yaml:"accent_color,omitempty"`
-		SupportURL    string   `yaml:"support_url,omitempty"`
-	}{Schema, generator, opts.Name, opts.Module, opts.Provider, opts.Store, opts.RedirectHosts,
-		opts.DisplayName, opts.Logo, opts.AccentColor, opts.SupportURL}
+	doc := &yaml.Node{Kind: yaml.MappingNode}
+	add := func(key string, value any) error {
+		var v yaml.Node
+		if err := v.Encode(value); err != nil {
+			return fmt.Errorf("encoding %s: field %s: %w", File, key, err)
+		}
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &v)
+		return nil
+	}
+	if err := add(keySchema, Schema); err != nil {
+		return nil, err
+	}
+	if err := add(keyGenerator, generator); err != nil {
+		return nil, err
+	}
+	for _, opt := range options.OptionTable() {
+		v := opt.Get(&opts)
+		var err error
+		switch {
+		case opt.Optional && len(v) == 0:
+			continue
+		case opt.Multi:
+			err = add(opt.Key, v)
+		default:
+			err = add(opt.Key, strings.Join(v, ""))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	buf.WriteString(header)
 	enc := yaml.NewEncoder(&buf)
@@ -63,6 +86,29 @@ func Marshal(opts options.Options, generator string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// keys returns the keys an answers file may hold, in the order Marshal
+// writes them; with requiredOnly, those it always writes.
+func keys(requiredOnly bool) []string {
+	out := []string{keySchema}
+	if !requiredOnly {
+		out = append(out, keyGenerator)
+	}
+	for _, opt := range options.OptionTable() {
+		if !requiredOnly || !opt.Optional {
+			out = append(out, opt.Key)
+		}
+	}
+	return out
+}
+
+// list writes keys as "a, b and c".
+func list(keys []string) string {
+	if len(keys) < 2 {
+		return strings.Join(keys, "")
+	}
+	return strings.Join(keys[:len(keys)-1], ", ") + " and " + keys[len(keys)-1]
+}
+
 // Parse reads an answers file. Errors name the file, the line and the
 // field; the options are validated like flags, so a hand edit that breaks
 // them is reported before anything is rendered.
@@ -72,11 +118,15 @@ func Parse(src []byte) (*Answers, error) {
 		return nil, fmt.Errorf("%s: %s", File, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(root.Content) == 0 {
-		return nil, fmt.Errorf("%s: the file is empty; expected the keys schema, name, module, provider, store and redirect_hosts", File)
+		return nil, fmt.Errorf("%s: the file is empty; expected the keys %s", File, list(keys(true)))
 	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s:%d: expected a mapping of answers (key: value lines)", File, doc.Line)
+	}
+	byKey := map[string]options.Option{}
+	for _, opt := range options.OptionTable() {
+		byKey[opt.Key] = opt
 	}
 	a := &Answers{}
 	lines := map[string]int{}
@@ -85,7 +135,14 @@ func Parse(src []byte) (*Answers, error) {
 		errs = append(errs, fmt.Errorf("%s:%d: %s", File, n.Line, fmt.Sprintf(format, args...)))
 	}
 	scalar := func(key, value *yaml.Node) (string, bool) {
-		if value.Kind != yaml.ScalarNode || value.Tag == "!!null" {
+		switch {
+		case value.Tag == "!!null" && (value.LineComment != "" || key.LineComment != ""):
+			// An unquoted value starting with # (a colour) is a comment.
+			comment := value.LineComment + key.LineComment
+			fail(value, "field %s: expected a value in quotes, such as %s: %q (YAML reads an unquoted # as a comment)",
+				key.Value, key.Value, comment)
+			return "", false
+		case value.Kind != yaml.ScalarNode || value.Tag == "!!null":
 			fail(value, "field %s: expected a single value", key.Value)
 			return "", false
 		}
@@ -100,60 +157,45 @@ func Parse(src []byte) (*Answers, error) {
 		}
 		seen[key.Value] = true
 		lines[key.Value] = value.Line
-		switch key.Value {
-		case "schema":
+		opt, isOption := byKey[key.Value]
+		switch {
+		case key.Value == keySchema:
 			if err := value.Decode(&a.Schema); err != nil || value.Kind != yaml.ScalarNode {
 				fail(value, "field schema: expected a whole number")
 			}
-		case "generator":
+		case key.Value == keyGenerator:
 			a.Generator, _ = scalar(key, value)
-		case "name":
-			a.Options.Name, _ = scalar(key, value)
-		case "module":
-			a.Options.Module, _ = scalar(key, value)
-		case "provider":
-			a.Options.Provider, _ = scalar(key, value)
-		case "store":
-			a.Options.Store, _ = scalar(key, value)
-		case "redirect_hosts":
+		case !isOption:
+			fail(key, "unknown field %q; known fields are %s", key.Value, strings.Join(keys(false), ", "))
+		case opt.Multi:
 			if value.Kind != yaml.SequenceNode {
-				fail(value, "field redirect_hosts: expected a list of hosts, one \"- host\" line each")
+				fail(value, "field %s: expected a list of %ss, one \"- %s\" line each", key.Value, opt.Entry, opt.Entry)
 				continue
 			}
+			var entries []string
 			for _, item := range value.Content {
 				if item.Kind != yaml.ScalarNode {
-					fail(item, "field redirect_hosts: each entry is a single host or scheme")
+					fail(item, "field %s: each entry is a single %s", key.Value, opt.Entry)
 					continue
 				}
-				a.Options.RedirectHosts = append(a.Options.RedirectHosts, item.Value)
-				lines[redirectHostKey(item.Value)] = item.Line
+				entries = append(entries, item.Value)
+				lines[entryKey(opt.Key, item.Value)] = item.Line
 			}
-		case "display_name":
-			a.Options.DisplayName, _ = scalar(key, value)
-		case "logo":
-			a.Options.Logo, _ = scalar(key, value)
-		case "accent_color":
-			if value.Tag == "!!null" {
-				// An unquoted #rrggbb is a YAML comment.
-				fail(value, "field accent_color: expected a colour in quotes, such as accent_color: \"#6d28d9\" (YAML reads an unquoted # as a comment)")
-				continue
-			}
-			a.Options.AccentColor, _ = scalar(key, value)
-		case "support_url":
-			a.Options.SupportURL, _ = scalar(key, value)
+			opt.Set(&a.Options, entries)
 		default:
-			fail(key, "unknown field %q; known fields are schema, generator, name, module, provider, store, redirect_hosts, "+
-				"display_name, logo, accent_color, support_url", key.Value)
+			if v, ok := scalar(key, value); ok {
+				opt.Set(&a.Options, []string{v})
+			}
 		}
 	}
 	switch {
-	case !seen["schema"]:
+	case !seen[keySchema]:
 		errs = append(errs, fmt.Errorf("%s: field schema is missing (this project's answers need `schema: %d`)", File, Schema))
 	case a.Schema > Schema:
 		errs = append(errs, fmt.Errorf("%s:%d: field schema: version %d is newer than this mcp-oauth understands (%d); upgrade mcp-oauth",
-			File, lines["schema"], a.Schema, Schema))
+			File, lines[keySchema], a.Schema, Schema))
 	case a.Schema < 1:
-		errs = append(errs, fmt.Errorf("%s:%d: field schema: expected %d", File, lines["schema"], Schema))
+		errs = append(errs, fmt.Errorf("%s:%d: field schema: expected %d", File, lines[keySchema], Schema))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -187,23 +229,23 @@ func Same(a, b []byte) bool {
 // locateFieldErrors rewrites option validation errors to point at the line
 // of the answers file that holds the field.
 func locateFieldErrors(err error, lines map[string]int) error {
-	keyOf := map[string]string{}
+	byField := map[string]options.Option{}
 	for _, opt := range options.OptionTable() {
-		keyOf[opt.Field] = opt.Key
+		byField[opt.Field] = opt
 	}
 	var located []error
 	for _, e := range unwrapJoined(err) {
 		var fe *options.FieldError
 		if errors.As(e, &fe) {
-			key := keyOf[fe.Field]
-			line, ok := lines[key]
-			if itemLine, found := lines[redirectHostKey(fe.Value)]; fe.Field == options.FieldRedirectHost && found {
+			opt := byField[fe.Field]
+			line, ok := lines[opt.Key]
+			if itemLine, found := lines[entryKey(opt.Key, fe.Value)]; opt.Multi && found {
 				line, ok = itemLine, true // the entry's own line, not the list's
 			}
 			if ok {
-				located = append(located, fmt.Errorf("%s:%d: field %s: %q: %s", File, line, key, fe.Value, fe.Reason))
+				located = append(located, fmt.Errorf("%s:%d: field %s: %q: %s", File, line, opt.Key, fe.Value, fe.Reason))
 			} else {
-				located = append(located, fmt.Errorf("%s: field %s is missing: %s", File, key, fe.Reason))
+				located = append(located, fmt.Errorf("%s: field %s is missing: %s", File, opt.Key, fe.Reason))
 			}
 			continue
 		}
@@ -212,10 +254,10 @@ func locateFieldErrors(err error, lines map[string]int) error {
 	return errors.Join(located...)
 }
 
-// redirectHostKey is the key under which Parse records the line of a
-// redirect_hosts entry, normalized as Options.Normalize does.
-func redirectHostKey(h string) string {
-	return "redirect_hosts[" + strings.ToLower(strings.TrimSpace(h)) + "]"
+// entryKey is the key under which Parse records the line of an entry of a
+// list option, normalized as Options.Normalize normalizes list entries.
+func entryKey(key, entry string) string {
+	return key + "[" + strings.ToLower(strings.TrimSpace(entry)) + "]"
 }
 
 // unwrapJoined flattens errors.Join trees into their leaves.

@@ -65,6 +65,8 @@ type Option struct {
 	ChoiceHelp func(choice string) string
 	// Multi marks a list option (repeatable, comma-separated).
 	Multi bool
+	// Entry names one entry of a list option, for messages ("host").
+	Entry string
 	// Optional marks an option that may stay unanswered: it is never
 	// prompted for and has no default.
 	Optional bool
@@ -133,6 +135,7 @@ func OptionTable() []Option {
 			Usage: "allowed redirect target, repeatable or comma-separated: a host (claude.ai), a wildcard subdomain (*.example.com) " +
 				"or a native app scheme (cursor://); loopback is always allowed (default: " + strings.Join(DefaultRedirectHosts, ",") + ")",
 			Multi:   true,
+			Entry:   "host",
 			Default: func(string, Options) []string { return slices.Clone(DefaultRedirectHosts) },
 			Get:     func(o *Options) []string { return slices.Clone(o.RedirectHosts) },
 			Set:     func(o *Options, v []string) { o.RedirectHosts = slices.Clone(v) },
