@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/mcp-oauth/mcp-oauth/generator/catalog"
 	"github.com/mcp-oauth/mcp-oauth/generator/options"
@@ -50,15 +51,13 @@ func recordDeps(t *testing.T, store string) {
 		t.Fatal(err)
 	}
 	delete(files, "go.sum")
-	dir := t.TempDir()
+	tree := fstest.MapFS{}
 	for p, content := range files {
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(target, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tree[p] = &fstest.MapFile{Data: content, Mode: 0o644}
+	}
+	dir := filepath.Join(t.TempDir(), "deps")
+	if err := os.CopyFS(dir, tree); err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.Command("go", "mod", "tidy")
 	cmd.Dir = dir
