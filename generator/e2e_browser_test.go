@@ -27,7 +27,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/oauth2"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
@@ -54,8 +54,8 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	defer cancel()
 
-	opts := generator.Options{Name: "acme-notes", Module: "example.com/acme-notes", Provider: "oidc", Store: "sqlite",
-		RedirectHosts: generator.DefaultRedirectHosts, DisplayName: "Acme Notes"}
+	opts := options.Options{Name: "acme-notes", Module: "example.com/acme-notes", Provider: "oidc", Store: "sqlite",
+		RedirectHosts: options.DefaultRedirectHosts, DisplayName: "Acme Notes"}
 	bin := buildProject(ctx, t, opts)
 
 	// A: the real upstream flow through zitadel's example OpenID provider.

@@ -22,8 +22,9 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
+	"github.com/mcp-oauth/mcp-oauth/generator/render"
 )
 
 // clientTokenTTL is the servers' ACCESS_TOKEN_TTL in the client suite: short,
@@ -87,9 +88,9 @@ func TestThirdPartyClients(t *testing.T) {
 			if store == "redis" || store == "postgres" {
 				sharedStoreDSN(t, store) // skips, or fails in CI, before the build when the server is missing
 			}
-			bin := buildProject(t.Context(), t, generator.Options{
+			bin := buildProject(t.Context(), t, options.Options{
 				Name: "clients", Module: "example.com/clients", Provider: "github", Store: store,
-				RedirectHosts: generator.DefaultRedirectHosts,
+				RedirectHosts: options.DefaultRedirectHosts,
 			})
 			for _, client := range thirdPartyClients {
 				// The other two stores share their MCP handler with one of
@@ -631,9 +632,9 @@ func runMCPorter(ctx context.Context, t *testing.T, c *clientRun) (string, strin
 // README equal to the suite that backs it: the same clients, versions and
 // ways of getting a client ID, in the same order.
 func TestTestedClientsTable(t *testing.T) {
-	files, err := generator.Render(generator.Options{
+	files, err := render.Render(options.Options{
 		Name: "readme", Module: "example.com/readme", Provider: "github", Store: "sqlite",
-		RedirectHosts: generator.DefaultRedirectHosts,
+		RedirectHosts: options.DefaultRedirectHosts,
 	})
 	if err != nil {
 		t.Fatal(err)

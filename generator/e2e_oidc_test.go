@@ -23,7 +23,7 @@ import (
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"golang.org/x/oauth2"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest/signin"
 )
@@ -55,12 +55,12 @@ func TestEndToEndOIDC(t *testing.T) {
 	const clientID, clientSecret = "mcp-server", "mcp-server-secret"
 	issuer, tap := startOP(t, clientID, clientSecret, baseURL+"/callback")
 
-	bin := buildProject(ctx, t, generator.Options{
+	bin := buildProject(ctx, t, options.Options{
 		Name:          "e2e",
 		Module:        "example.com/e2e",
 		Provider:      "oidc",
 		Store:         "sqlite",
-		RedirectHosts: generator.DefaultRedirectHosts,
+		RedirectHosts: options.DefaultRedirectHosts,
 	})
 	startServer(ctx, t, bin, baseURL, map[string]string{
 		"PORT":                   fmt.Sprint(serverPort),
@@ -261,7 +261,7 @@ func (tap *tokenTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // buildProject renders opts into a temporary directory and builds it.
-func buildProject(ctx context.Context, t *testing.T, opts generator.Options) string {
+func buildProject(ctx context.Context, t *testing.T, opts options.Options) string {
 	t.Helper()
 	return projecttest.Build(ctx, t, opts)
 }

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
@@ -36,9 +36,9 @@ func TestBehindReverseProxy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	bin := buildProject(ctx, t, generator.Options{
+	bin := buildProject(ctx, t, options.Options{
 		Name: "proxied", Module: "example.com/proxied", Provider: "github", Store: "memory",
-		RedirectHosts: generator.DefaultRedirectHosts,
+		RedirectHosts: options.DefaultRedirectHosts,
 	})
 	serverPort, proxyPort := freePort(t), freePort(t)
 	direct := "http://127.0.0.1:" + strconv.Itoa(serverPort)

@@ -21,7 +21,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest/signin"
 )
 
@@ -63,9 +63,9 @@ func sharedStoreDSN(t *testing.T, store string) (envName, dsn string) {
 func replicaPair(ctx context.Context, t *testing.T, store string) (base, urlA, urlB string, pidB int) {
 	t.Helper()
 	envName, dsn := sharedStoreDSN(t, store)
-	bin := buildProject(ctx, t, generator.Options{
+	bin := buildProject(ctx, t, options.Options{
 		Name: "replica", Module: "example.com/replica", Provider: "github", Store: store,
-		RedirectHosts: generator.DefaultRedirectHosts,
+		RedirectHosts: options.DefaultRedirectHosts,
 	})
 	portA, portB := freePort(t), freePort(t)
 	urlA = "http://127.0.0.1:" + strconv.Itoa(portA)

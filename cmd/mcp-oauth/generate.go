@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/answers"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
+	"github.com/mcp-oauth/mcp-oauth/generator/regen"
 	"github.com/spf13/cobra"
 )
 
@@ -63,20 +66,20 @@ in .mcp-oauth/ (commit it with the project). No git or network is needed.`,
 }
 
 // loadAnswers reads DIR/mcp-oauth.yaml and applies the flags the user set.
-func loadAnswers(dir string, cmd *cobra.Command, flags *answerFlags) (generator.Options, error) {
-	src, err := os.ReadFile(filepath.Join(dir, generator.AnswersFile))
+func loadAnswers(dir string, cmd *cobra.Command, flags *answerFlags) (options.Options, error) {
+	src, err := os.ReadFile(filepath.Join(dir, answers.File))
 	if errors.Is(err, fs.ErrNotExist) {
-		return generator.Options{}, fmt.Errorf("%s has no %s: run `mcp-oauth init` first, or pass the project directory", dir, generator.AnswersFile)
+		return options.Options{}, fmt.Errorf("%s has no %s: run `mcp-oauth init` first, or pass the project directory", dir, answers.File)
 	}
 	if err != nil {
-		return generator.Options{}, err
+		return options.Options{}, err
 	}
-	answers, err := generator.ParseAnswers(src)
+	answers, err := answers.Parse(src)
 	if err != nil {
-		return generator.Options{}, err
+		return options.Options{}, err
 	}
 	opts := answers.Options
-	for _, opt := range generator.OptionTable() {
+	for _, opt := range options.OptionTable() {
 		if cmd.Flags().Changed(opt.Field) {
 			opt.Set(&opts, opt.Get(&flags.opts))
 		}
@@ -90,14 +93,7 @@ func runGenerate(dir string, cmd *cobra.Command, flags *answerFlags, gf generate
 	if err != nil {
 		return err
 	}
-	if err := generator.CheckProjectFiles(dir, opts); err != nil {
-		return err
-	}
-	files, err := generator.Render(opts)
-	if err != nil {
-		return err
-	}
-	plan, err := generator.PlanRegeneration(dir, files, generator.PlanOptions{Force: gf.force})
+	plan, err := generator.Generate(dir, opts, gf.force)
 	if err != nil {
 		return err
 	}
@@ -130,7 +126,7 @@ func runGenerate(dir string, cmd *cobra.Command, flags *answerFlags, gf generate
 	// error names its file. Only a completed run, conflicts included, has
 	// a summary to show.
 	err = plan.Apply(dir)
-	var conflict *generator.ConflictError
+	var conflict *regen.ConflictError
 	if err == nil || errors.As(err, &conflict) {
 		fmt.Fprint(stdout, plan.Summary(true))
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/regen"
 	"github.com/spf13/cobra"
 )
 
@@ -34,7 +35,7 @@ every file rendered. DIR must be empty or absent.`,
 }
 
 func runInit(dir string, flags *answerFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	if err := generator.CheckEmpty(dir); err != nil {
+	if err := regen.CheckEmpty(dir); err != nil {
 		return err
 	}
 	opts := flags.opts.Normalize()
@@ -55,20 +56,8 @@ func runInit(dir string, flags *answerFlags, stdin io.Reader, stdout, stderr io.
 		prompted = true
 	}
 	opts = opts.WithDefaults(dir).Normalize()
-	if err := generator.CheckProjectFiles(dir, opts); err != nil {
-		return err
-	}
-
-	files, err := generator.Render(opts)
+	written, err := generator.Init(dir, opts)
 	if err != nil {
-		return err
-	}
-	env, err := generator.NewEnv()
-	if err != nil {
-		return err
-	}
-	files[generator.EnvFile] = env
-	if err := generator.WriteNew(dir, files); err != nil {
 		return err
 	}
 
@@ -77,7 +66,7 @@ func runInit(dir string, flags *answerFlags, stdin io.Reader, stdout, stderr io.
 	}
 	abs, _ := filepath.Abs(dir)
 	fmt.Fprintf(stdout, "Created %s (%d files): MCP server %q, %s login, %s store.\n",
-		abs, len(files), opts.Name, opts.Provider, opts.Store)
+		abs, written, opts.Name, opts.Provider, opts.Store)
 	fmt.Fprintf(stdout, "\nNext:\n")
 	if dir != "." {
 		fmt.Fprintf(stdout, "  cd %s\n", shellQuote(dir))

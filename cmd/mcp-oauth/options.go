@@ -7,22 +7,22 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/spf13/cobra"
 )
 
 // answerFlags are the option flags shared by init and generate, built from
-// generator.OptionTable so flags, prompts and help cannot disagree.
+// options.OptionTable so flags, prompts and help cannot disagree.
 type answerFlags struct {
-	opts       generator.Options
+	opts       options.Options
 	yes        bool
 	accessible bool
 }
 
-// optionValue adapts one generator.Option to pflag.Value.
+// optionValue adapts one options.Option to pflag.Value.
 type optionValue struct {
-	opt  generator.Option
-	opts *generator.Options
+	opt  options.Option
+	opts *options.Options
 }
 
 func (v *optionValue) String() string { return strings.Join(v.opt.Get(v.opts), ",") }
@@ -59,11 +59,11 @@ func splitList(s string) []string {
 
 func addAnswerFlags(cmd *cobra.Command, withYes bool) *answerFlags {
 	f := &answerFlags{}
-	for _, opt := range generator.OptionTable() {
+	for _, opt := range options.OptionTable() {
 		cmd.Flags().Var(&optionValue{opt: opt, opts: &f.opts}, opt.Field, opt.Usage)
 		choices := opt.Choices
 		if opt.Multi {
-			choices = generator.DefaultRedirectHosts
+			choices = options.DefaultRedirectHosts
 		}
 		if len(choices) > 0 {
 			completions := make([]string, len(choices))
@@ -94,13 +94,13 @@ func isTerminal(r io.Reader) bool {
 
 // equivalentCommand prints the non-interactive command that gives the same
 // answers, so a prompted run can be repeated in a script.
-func equivalentCommand(verb, dir string, o generator.Options) string {
+func equivalentCommand(verb, dir string, o options.Options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mcp-oauth %s", verb)
 	if dir != "." {
 		fmt.Fprintf(&b, " %s", shellQuote(dir))
 	}
-	for _, opt := range generator.OptionTable() {
+	for _, opt := range options.OptionTable() {
 		if v := opt.Get(&o); len(v) > 0 {
 			fmt.Fprintf(&b, " --%s %s", opt.Field, shellQuote(strings.Join(v, ",")))
 		}

@@ -6,20 +6,20 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/huh"
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 )
 
 // prompt asks for every field in missing, with the defaults for dir
 // pre-filled, and returns the completed options. In accessible mode the
 // questions are plain lines on out, answered by lines on in.
-func prompt(dir string, o generator.Options, missing []string, accessible bool, in io.Reader, out io.Writer) (generator.Options, error) {
+func prompt(dir string, o options.Options, missing []string, accessible bool, in io.Reader, out io.Writer) (options.Options, error) {
 	ask := map[string]bool{}
 	for _, f := range missing {
 		ask[f] = true
 	}
 	var fields []huh.Field
 	values := map[string]*string{}
-	for _, opt := range generator.OptionTable() {
+	for _, opt := range options.OptionTable() {
 		if !ask[opt.Field] {
 			continue
 		}
@@ -65,13 +65,13 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 			title := opt.Title
 			if accessible {
 				def := opt.Default(dir, o)[0]
-				if opt.Field == generator.FieldModule && ask[generator.FieldName] {
+				if opt.Field == options.FieldModule && ask[options.FieldName] {
 					def = "example.com/<name>"
 				}
 				title = fmt.Sprintf("%s (Enter for %s):", opt.Title, def)
 			}
 			fields = append(fields, huh.NewInput().Title(title).
-				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values[generator.FieldName]).
+				PlaceholderFunc(func() string { return opt.Default(dir, currentAnswers(o, values))[0] }, values[options.FieldName]).
 				Value(value).Validate(validate))
 		}
 	}
@@ -89,8 +89,8 @@ func prompt(dir string, o generator.Options, missing []string, accessible bool, 
 }
 
 // currentAnswers applies the answers typed so far to o.
-func currentAnswers(o generator.Options, values map[string]*string) generator.Options {
-	for _, opt := range generator.OptionTable() {
+func currentAnswers(o options.Options, values map[string]*string) options.Options {
+	for _, opt := range options.OptionTable() {
 		if v, ok := values[opt.Field]; ok {
 			if list := splitList(*v); len(list) > 0 {
 				opt.Set(&o, list)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/catalog"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +16,7 @@ func newProvidersCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			for i, p := range generator.Providers() {
+			for i, p := range catalog.Providers() {
 				if i > 0 {
 					fmt.Fprintln(w)
 				}

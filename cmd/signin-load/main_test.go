@@ -16,31 +16,18 @@ import (
 	"testing/iotest"
 	"time"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
+	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
 // buildServer renders an oidc project for store and builds it, sharing the
 // test's module and build caches.
 func buildServer(t *testing.T, store string) string {
 	t.Helper()
-	files, err := generator.Render(generator.Options{
+	return projecttest.Build(t.Context(), t, options.Options{
 		Name: "loadtest", Module: "example.com/loadtest", Provider: "oidc", Store: store,
-		RedirectHosts: generator.DefaultRedirectHosts,
+		RedirectHosts: options.DefaultRedirectHosts,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := generator.WriteNew(dir, files); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "server")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in the generated project: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // needTool skips (or fails in CI) when a program the test runs is missing.

@@ -22,13 +22,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
+	"github.com/mcp-oauth/mcp-oauth/generator/render"
 )
 
 // Build renders opts into a temporary directory and builds it. The build
 // shares the test's module and build caches (the environment is
 // inherited), so only the first run compiles the dependencies.
-func Build(ctx context.Context, t testing.TB, opts generator.Options) string {
+func Build(ctx context.Context, t testing.TB, opts options.Options) string {
 	t.Helper()
 	return BuildWith(ctx, t, opts, nil)
 }
@@ -36,16 +37,16 @@ func Build(ctx context.Context, t testing.TB, opts generator.Options) string {
 // BuildWith is Build for a project holding files of the user's own besides
 // the rendered ones (a branding logo), checked as init and generate check
 // them.
-func BuildWith(ctx context.Context, t testing.TB, opts generator.Options, own map[string][]byte) string {
+func BuildWith(ctx context.Context, t testing.TB, opts options.Options, own map[string][]byte) string {
 	t.Helper()
-	files, err := generator.Render(opts)
+	files, err := render.Render(opts)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	maps.Copy(files, own)
 	dir := t.TempDir()
 	WriteTree(t, dir, files)
-	if err := generator.CheckProjectFiles(dir, opts); err != nil {
+	if err := options.CheckProjectFiles(dir, opts); err != nil {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), opts.Name)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-oauth/mcp-oauth/generator"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/projecttest"
 )
 
@@ -32,9 +32,9 @@ func TestGeneratedServers(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
 			env := storeEnv(t, store)
-			bin := projecttest.Build(ctx, t, generator.Options{
+			bin := projecttest.Build(ctx, t, options.Options{
 				Name: "doctored", Module: "example.com/doctored", Provider: "github", Store: store,
-				RedirectHosts: generator.DefaultRedirectHosts,
+				RedirectHosts: options.DefaultRedirectHosts,
 			})
 			port := projecttest.FreePort(t)
 			base := "http://127.0.0.1:" + strconv.Itoa(port)

@@ -1,0 +1,63 @@
+package render_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/mcp-oauth/mcp-oauth/generator/catalog"
+	"github.com/mcp-oauth/mcp-oauth/generator/options"
+	"github.com/mcp-oauth/mcp-oauth/generator/render"
+)
+
+// treeOptions are the answers the template tree is itself a project of:
+// its per-project values are what rendering these answers gives, so the
+// tree builds, vets and tests as that project.
+var treeOptions = options.Options{Name: "example", Module: "example.com/example", Provider: "github", Store: "sqlite",
+	RedirectHosts: options.DefaultRedirectHosts}
+
+// TestTreeValues checks that the template tree's files of per-project
+// values (the project's answers, the provider preset) hold what rendering
+// treeOptions writes into them, so the tree's own build and tests run on
+// the values a project really gets. With -update it rewrites them.
+func TestTreeValues(t *testing.T) {
+	files, err := render.Render(treeOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"internal/project/project.gen.go", "internal/upstream/preset.gen.go"} {
+		path := filepath.Join("..", "..", "templates", "project", filepath.FromSlash(rel))
+		if *update {
+			if err := os.WriteFile(path, files[rel], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		tree, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(tree, files[rel]) {
+			t.Errorf("templates/project/%s is not what rendering the tree's answers writes (go test ./generator/render -run TestTreeValues -update rewrites it):\n%s",
+				rel, treeDiff(map[string][]byte{rel: tree}, map[string][]byte{rel: files[rel]}))
+		}
+	}
+}
+
+// TestTreeVariants vets the template tree as each store's project: the
+// repository's own go vet ./... sees only the default (SQLite) variant.
+func TestTreeVariants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("vets the template tree once per store")
+	}
+	for _, store := range catalog.Stores {
+		s, _ := catalog.LookupStore(store)
+		cmd := exec.Command("go", "vet", "-tags", s.BuildTag(), "./templates/...")
+		cmd.Dir = "../.."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go vet -tags %s ./templates/...: %v\n%s", s.BuildTag(), err, out)
+		}
+	}
+}
