@@ -14,7 +14,8 @@ import (
 
 // Branding options: how the pages people see (consent, sign-in, errors)
 // present the generated server. All are optional; they are rendered into
-// the project's branding.gen.go, so they survive every `generate`.
+// the project's internal/project/project.gen.go and logo.gen.go, so they
+// survive every `generate`.
 const (
 	FieldDisplayName = "display-name"
 	FieldLogo        = "logo"
@@ -40,7 +41,7 @@ var logoTypes = map[string]string{
 // Branding is the branding as templates see it (.Branding).
 type Branding struct {
 	DisplayName string
-	// Logo is the logo's path in the project, embedded by branding.gen.go;
+	// Logo is the logo's path in the project, embedded by logo.gen.go;
 	// LogoType is its media type.
 	Logo        string
 	LogoType    string

@@ -46,6 +46,10 @@ const (
 	ActionOverwrite
 	// ActionKeep: a user-owned file exists; it is never touched.
 	ActionKeep
+	// ActionMigrate: a user-owned file written for an older server is
+	// rewritten so that it builds with the new one (see migrations); the
+	// only change regeneration ever makes to the user's own files.
+	ActionMigrate
 	// ActionRemove: a file the generator no longer renders, unmodified
 	// since it was written, is deleted.
 	ActionRemove
@@ -63,7 +67,7 @@ const (
 // writes reports whether the action changes the project's files.
 func (a Action) writes() bool {
 	switch a {
-	case ActionCreate, ActionUpdate, ActionMerge, ActionConflict, ActionOverwrite, ActionRemove, ActionRestore:
+	case ActionCreate, ActionUpdate, ActionMerge, ActionConflict, ActionOverwrite, ActionRemove, ActionRestore, ActionMigrate:
 		return true
 	}
 	return false
@@ -348,6 +352,15 @@ func (pl *planner) planFile(p string) (FileChange, error) {
 
 	default: // user-owned
 		c.Action = ActionKeep
+		if migrate := migrations[p]; migrate != nil {
+			migrated, note, err := migrate(cur)
+			if err != nil {
+				return FileChange{}, fmt.Errorf("%w (mcp-oauth changes your files only to bring them up to date with the server, and cannot do it here)", err)
+			}
+			if note != "" {
+				c.Action, c.New, c.Note = ActionMigrate, migrated, note
+			}
+		}
 		if tracked {
 			// Keep the hash of what was written originally, so that an
 			// untouched file can still be removed when no longer rendered.

@@ -63,6 +63,7 @@ var verbs = map[Action][2]string{
 	ActionKeepStale:   {"kept", "would keep"},
 	ActionSkipDeleted: {"skipped", "would skip"},
 	ActionRestore:     {"restored", "would restore"},
+	ActionMigrate:     {"migrated", "would migrate"},
 }
 
 // Summary lists what the plan does (applied) or would do (!applied), one

@@ -1,4 +1,4 @@
-package generator
+package regen
 
 import (
 	"strings"
@@ -37,7 +37,7 @@ func registerTools(server *mcp.Server, deps Deps) {
 	})
 }
 `
-	got, note, err := MigrateTools([]byte(old))
+	got, note, err := migrateTools([]byte(old))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +54,14 @@ func registerTools(server *mcp.Server, deps Deps) {
 		"no func":  "package main\n\nfunc helper() {}\n",
 		"other fn": "package main\n\nfunc registerTools(server any, n int) {}\n",
 	} {
-		got, note, err := MigrateTools([]byte(src))
+		got, note, err := migrateTools([]byte(src))
 		if err != nil || note != "" || string(got) != src {
 			t.Errorf("%s: migrated to %q, note %q, err %v; want it unchanged", name, got, note, err)
 		}
 	}
 
 	// A parameter already called deps cannot be renamed safely.
-	_, _, err = MigrateTools([]byte(strings.Replace(old, "up *as.Upstream", "deps *as.Upstream", 1)))
+	_, _, err = migrateTools([]byte(strings.Replace(old, "up *as.Upstream", "deps *as.Upstream", 1)))
 	if err == nil || !strings.Contains(err.Error(), "deps.Upstream") {
 		t.Errorf("err = %v, want one that says what to change by hand", err)
 	}

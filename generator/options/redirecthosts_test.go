@@ -1,4 +1,4 @@
-package generator
+package options
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 // that init never writes a host the server refuses, nor refuses one it
 // accepts.
 func TestRedirectHostGrammar(t *testing.T) {
-	f, err := os.Open("../templates/project/internal/authserver/testdata/redirect_hosts.txt")
+	f, err := os.Open("../../templates/project/internal/authserver/testdata/redirect_hosts.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

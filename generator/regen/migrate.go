@@ -1,4 +1,4 @@
-package generator
+package regen
 
 import (
 	"bytes"
@@ -14,8 +14,16 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 )
 
-// MigrateTools brings a tools.go written for an older server up to the
-// current one. Until mcp-oauth v0.3 the server called
+// migrations bring the user's own files up to date when the server they
+// are compiled with changed what it calls in them: by path, a function
+// from the file's content to the migrated content and a one-line account of
+// the change ("" when there is nothing to do).
+var migrations = map[string]func(src []byte) ([]byte, string, error){
+	"tools.go": migrateTools,
+}
+
+// migrateTools brings a tools.go written for an older server up to the
+// current one. Before Deps existed the server called
 //
 //	registerTools(server *mcp.Server, upstream *authserver.Upstream)
 //
@@ -32,7 +40,7 @@ import (
 // and "" when there is nothing to migrate (the file is current, or
 // registerTools is not in it). A file it cannot migrate safely is an error
 // that says what to change by hand.
-func MigrateTools(src []byte) ([]byte, string, error) {
+func migrateTools(src []byte) ([]byte, string, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "tools.go", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
