@@ -93,7 +93,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		provider, providerName = p, p.DisplayName()
+		provider, providerName, upstreamScopes = p, p.DisplayName(), p.Scopes()
 	}
 
 	// deps is what tools.go and hooks.go receive. Its Upstream comes from

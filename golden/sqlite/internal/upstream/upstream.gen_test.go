@@ -401,7 +401,7 @@ func TestIdentifyGitHubShaped(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got != tt.want {
+			if err != nil || got.ID != tt.want.ID || got.Name != tt.want.Name {
 				t.Fatalf("Identify = %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
@@ -536,7 +536,7 @@ func TestIdentifyOIDCShaped(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got != tt.want {
+			if err != nil || got.ID != tt.want.ID || got.Name != tt.want.Name {
 				t.Fatalf("Identify = %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
