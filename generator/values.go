@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"io/fs"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mcp-oauth/mcp-oauth/templates"
 )
 
 // The files of the template tree that hold per-project values. Every other
@@ -16,6 +19,10 @@ import (
 const (
 	projectFile = "internal/project/project.gen.go"
 	presetFile  = "internal/upstream/preset.gen.go"
+	// catalogFile holds every preset, for the tests that run each one's
+	// sign-in against a fake of its provider. It is the same in every
+	// project.
+	catalogFile = "internal/upstream/presets/presets.gen.go"
 	logoFile    = "logo.gen.go"
 )
 
@@ -44,6 +51,22 @@ func values(rel string, src []byte, d Data) (map[string]string, error) {
 			return nil, err
 		}
 		return map[string]string{"preset": lit}, nil
+	case catalogFile:
+		presetSrc, err := fs.ReadFile(templates.Project, templateRoot+"/"+presetFile)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		b.WriteString("[]PresetInfo{\n")
+		for _, p := range Providers() {
+			lit, err := presetLiteral(presetSrc, p)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(strings.TrimPrefix(lit, "PresetInfo") + ",\n")
+		}
+		b.WriteString("}")
+		return map[string]string{"All": b.String()}, nil
 	case logoFile:
 		return map[string]string{
 			embedDirective: d.Branding.Logo,

@@ -127,8 +127,14 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	return newProvider(ctx, cfg, Preset())
 }
 
-// newProvider is New for any preset, so that tests cover every shape of
-// provider whichever one this server was generated for.
+// NewForPreset is New for any preset of the catalog (package presets), so
+// that tests run the sign-in of every provider, whichever one this server
+// was generated for.
+func NewForPreset(ctx context.Context, cfg Config, preset PresetInfo) (*Provider, error) {
+	return newProvider(ctx, cfg, preset)
+}
+
+// newProvider is New for any preset.
 func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("upstream: client ID is empty")
