@@ -2,10 +2,10 @@ package generator
 
 import (
 	"fmt"
-	"io/fs"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"reflect"
 	"slices"
 	"strconv"

@@ -13,7 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-		"strings"
+	"strings"
 	"sync"
 	"testing"
 	"time"
