@@ -41,6 +41,9 @@ type testEnv struct {
 	store    *recordingStore
 	upstream *fakeUpstream
 	clock    *testClock
+	// alsoUpstream is the origin of another fake upstream the browser
+	// follows redirects to (a presetFake).
+	alsoUpstream string
 }
 
 // envOption adjusts the server options of a test environment.
@@ -548,7 +551,7 @@ func (env *testEnv) browser() *browser {
 	b.client = &http.Client{
 		Jar: jar,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if u := req.URL.Scheme + "://" + req.URL.Host; u != env.url && u != env.upstream.url {
+			if u := req.URL.Scheme + "://" + req.URL.Host; u != env.url && u != env.upstream.url && u != env.alsoUpstream {
 				return http.ErrUseLastResponse
 			}
 			return nil

@@ -174,15 +174,27 @@ func TestGeneratedPreset(t *testing.T) {
 		t.Fatalf("Preset() = %+v: no user id field or display name", preset)
 	}
 	f := newFakeProvider(t, nil)
-	p, err := New(t.Context(), fakeConfig(f))
+	cfg := fakeConfig(f)
+	// The preset's required settings (UPSTREAM_TENANT, ...), as an
+	// operator sets them; its endpoints are the fake's.
+	cfg.Settings = map[string]string{}
+	for _, s := range preset.Settings {
+		if s.Required {
+			cfg.Settings[s.Name] = "test"
+			if strings.HasSuffix(s.Placeholder, "url") {
+				cfg.Settings[s.Name] = f.URL + "/" + s.Placeholder
+			}
+		}
+	}
+	p, err := New(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	if p.UsesPKCE() != preset.PKCE {
-		t.Errorf("UsesPKCE() = %v, want the preset's %v", p.UsesPKCE(), preset.PKCE)
+	if want := preset.PKCE || preset.PKCERequired; p.UsesPKCE() != want {
+		t.Errorf("UsesPKCE() = %v, want the preset's %v", p.UsesPKCE(), want)
 	}
 	q := authQuery(t, p, "state-1", oauth2.GenerateVerifier(), "nonce-1")
-	for _, kv := range preset.AuthParams {
+	for _, kv := range p.preset.AuthParams {
 		if got := q.Get(kv.Key); got != kv.Value {
 			t.Errorf("%s = %q, want %q", kv.Key, got, kv.Value)
 		}

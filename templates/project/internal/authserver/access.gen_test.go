@@ -153,7 +153,7 @@ func (env *testEnv) presetTokens(fake *presetFake) (testClient, map[string]any) 
 	env.tb.Helper()
 	c := env.newClient("none")
 	verifier, challenge := pkcePair()
-	back := env.presetBrowser(fake).authorize(env.authorizeURL(c, challenge, nil))
+	back := env.browser().authorize(env.authorizeURL(c, challenge, nil))
 	resp, body := env.exchange(c, back.Query().Get("code"), verifier)
 	if resp.StatusCode != http.StatusOK {
 		env.tb.Fatalf("exchange: %s %v", resp.Status, body)

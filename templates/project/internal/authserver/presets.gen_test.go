@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/store"
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/upstream"
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/upstream/presets"
@@ -474,42 +476,37 @@ func unsignedIDToken(claims map[string]any) string {
 	return b64(`{"alg":"RS256","typ":"JWT"}`) + "." + b64(string(payload)) + ".c2ln"
 }
 
-// presetEnv is a test server whose upstream is a presetFake of p, with
-// access the sign-in rules.
+// newPresetEnv is a test server whose upstream is a presetFake of p,
+// with access the sign-in rules.
 func newPresetEnv(t *testing.T, p upstream.PresetInfo, tenant string, access upstream.Access, opts ...envOption) (*testEnv, *presetFake) {
 	t.Helper()
 	fake := newPresetFake(t, p, tenant)
-	var issuer string
-	if p.Kind == "oidc" && p.Issuer == "" {
-		issuer = fake.url // UPSTREAM_ISSUER
-	}
-	env := newTestEnv(t, append([]envOption{func(o *Options) {
+	env := newTestEnv(t, append([]envOption{fake.provider(t, access)}, opts...)...)
+	env.alsoUpstream = fake.url
+	return env, fake
+}
+
+// provider makes the server's upstream provider the fake's preset, found
+// from its settings as an operator would set them.
+func (f *presetFake) provider(t *testing.T, access upstream.Access) envOption {
+	return func(o *Options) {
+		var issuer string
+		if f.preset.Kind == "oidc" && f.preset.Issuer == "" {
+			issuer = f.url // UPSTREAM_ISSUER
+		}
 		p, err := upstream.NewForPreset(context.Background(), upstream.Config{
 			ClientID:     fakeUpstreamClientID,
 			ClientSecret: fakeUpstreamSecret,
 			RedirectURL:  o.BaseURL + "/callback",
 			Issuer:       issuer,
-			Settings:     fake.settings,
+			Settings:     f.settings,
 			Access:       access,
-		}, fake.preset)
+		}, f.preset)
 		if err != nil {
-			t.Fatalf("preset %s: NewForPreset: %v", fake.preset.ID, err)
+			t.Fatalf("preset %s: NewForPreset: %v", f.preset.ID, err)
 		}
 		o.Provider = p
-	}}, opts...)...)
-	return env, fake
-}
-
-// presetBrowser is a browser that also follows redirects to the fake.
-func (env *testEnv) presetBrowser(fake *presetFake) *browser {
-	b := env.browser()
-	b.client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if u := req.URL.Scheme + "://" + req.URL.Host; u != env.url && u != fake.url {
-			return http.ErrUseLastResponse
-		}
-		return nil
 	}
-	return b
 }
 
 // signIn runs a whole sign-in through the authorization server and
@@ -519,7 +516,7 @@ func (env *testEnv) signIn(fake *presetFake) (body map[string]any, page *http.Re
 	env.tb.Helper()
 	c := env.newClient("none")
 	verifier, challenge := pkcePair()
-	b := env.presetBrowser(fake)
+	b := env.browser()
 	resp := b.get(env.authorizeURL(c, challenge, nil))
 	if resp.StatusCode == http.StatusOK {
 		resp = b.submitConsent(consentRequest(env.tb, resp), "approve")
@@ -628,6 +625,35 @@ func TestPresetSignIn(t *testing.T) {
 						t.Fatalf("a token that never expires: %v, %d refreshes", err, fake.refreshes)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestPresetSDKFlow signs in with the MCP SDK's own OAuth client through
+// the quirkiest presets' fakes and calls a tool, refreshing on the way.
+func TestPresetSDKFlow(t *testing.T) {
+	for _, tc := range []struct{ id, tenant string }{{"tidal", ""}, {"microsoft", "common"}, {"github", ""}, {"slack", ""}, {"oauth2", ""}} {
+		t.Run(tc.id, func(t *testing.T) {
+			fake := newPresetFake(t, catalogPreset(t, tc.id), cmpOr(tc.tenant, testTenant))
+			env := newMCPEnv(t, fake.provider(t, upstream.Access{}), func(o *Options) { o.AccessTokenTTL = 5 * time.Second })
+			env.alsoUpstream = fake.url
+			ctx := context.Background()
+			client := mcp.NewClient(&mcp.Implementation{Name: "preset-test", Version: "test"}, nil)
+			session, err := client.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: env.url + "/mcp", OAuthHandler: sdkClient(t, env, nil)}, nil)
+			if err != nil {
+				t.Fatalf("connect: %v", err)
+			}
+			defer session.Close()
+			// Tokens this short-lived are renewed before every request.
+			for range 3 {
+				res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "hi"}})
+				if err != nil || res.IsError {
+					t.Fatalf("call echo: %v %+v", err, res)
+				}
+			}
+			if n := env.store.count("RotateRefreshToken"); n == 0 {
+				t.Error("the SDK never refreshed")
 			}
 		})
 	}
