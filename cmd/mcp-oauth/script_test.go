@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -86,6 +88,29 @@ func TestScripts(t *testing.T) {
 				}
 				if strconv.Itoa(code) != args[0] {
 					ts.Fatalf("%s exited with status %d, want %s", args[1], code, args[0])
+				}
+			},
+			// httpwait URL STATUS polls URL until it answers, for a minute at
+			// most, and checks the status of the answer: a server started in
+			// the background is up.
+			"httpwait": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: httpwait URL STATUS")
+				}
+				deadline := time.Now().Add(time.Minute)
+				for {
+					resp, err := http.Get(args[0])
+					if err == nil {
+						resp.Body.Close()
+						if strconv.Itoa(resp.StatusCode) != args[1] {
+							ts.Fatalf("GET %s: %s, want %s", args[0], resp.Status, args[1])
+						}
+						return
+					}
+					if time.Now().After(deadline) {
+						ts.Fatalf("GET %s: %v", args[0], err)
+					}
+					time.Sleep(200 * time.Millisecond)
 				}
 			},
 		},

@@ -32,7 +32,7 @@ import (
 //
 // # Field paths
 //
-// UserIDField, UserNameFields, EmailField, EmailVerifiedField and
+// UserIDField, UserNameFields, LoginField, EmailField, EmailVerifiedField and
 // Setting.Claim are dotted paths into the user-info answer, such as
 // "data.id" for a JSON:API document or "sub" for OpenID user info. Each
 // segment is a member name; there are no array indexes. A numeric id is
@@ -121,6 +121,12 @@ type Provider struct {
 	UserIDField string
 	// UserNameFields are the paths tried in order for a display name.
 	UserNameFields []string
+	// LoginField is the path of the user's unique, user-chosen handle
+	// (GitHub's login), which ALLOWED_USERS may name besides ids and
+	// e-mail addresses. Empty when the provider has no handle that is
+	// guaranteed unique: a display name is never good enough to admit
+	// someone by.
+	LoginField string
 	// EmailField is the path of the user's e-mail address in the user-info
 	// answer; empty when the provider gives none there.
 	EmailField string

@@ -56,6 +56,7 @@ var providers = []Provider{
 		// https://docs.github.com/en/rest/users/users#get-the-authenticated-user
 		UserIDField:    "id",
 		UserNameFields: []string{"login", "name"},
+		LoginField:     "login",
 		// /user's email is the public one, unverified; the verified primary
 		// address comes from /user/emails, which needs user:email:
 		// https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user
@@ -86,6 +87,7 @@ var providers = []Provider{
 		ScopeDescriptions: map[string]string{
 			"read:user":  "see your GitHub profile: user name, name and public details",
 			"user:email": "see the e-mail addresses of your GitHub account",
+			"read:org":   "see which organisations and teams you belong to",
 		},
 	},
 	{
@@ -217,6 +219,7 @@ var providers = []Provider{
 		// https://docs.gitlab.com/integration/openid_connect_provider/#shared-information
 		UserIDField:        "sub",
 		UserNameFields:     []string{"nickname", "name"},
+		LoginField:         "nickname",
 		EmailField:         "email",
 		EmailVerifiedField: "email_verified",
 		Settings: append([]Setting{
@@ -383,8 +386,11 @@ var providers = []Provider{
 		// id is a snowflake sent as a string; global_name is the display
 		// name, username the handle; email and verified need the email scope:
 		// https://discord.com/developers/docs/resources/user#user-object
-		UserIDField:        "id",
-		UserNameFields:     []string{"global_name", "username"},
+		UserIDField:    "id",
+		UserNameFields: []string{"global_name", "username"},
+		// Usernames are unique since the 2023 username migration:
+		// https://discord.com/developers/docs/change-log#unique-usernames-on-discord
+		LoginField:         "username",
 		EmailField:         "email",
 		EmailVerifiedField: "verified",
 		EmailScopes:        []string{"email"},

@@ -200,4 +200,6 @@ func execute(name string, src []byte, data Data) ([]byte, error) {
 // funcs are the functions the text templates may call.
 var funcs = template.FuncMap{
 	"join": strings.Join,
+	// inc numbers a list from 1.
+	"inc": func(i int) int { return i + 1 },
 }

@@ -27,8 +27,11 @@ func TestTreeValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rel := range []string{"internal/project/project.gen.go", "internal/upstream/preset.gen.go"} {
+	for _, rel := range []string{"internal/project/project.gen.go", "internal/upstream/preset.gen.go", "internal/upstream/presets/presets.gen.go"} {
 		path := filepath.Join("..", "..", "templates", "project", filepath.FromSlash(rel))
+		// Imports of the project's own packages are the tree's module
+		// paths in the tree.
+		files[rel] = bytes.ReplaceAll(files[rel], []byte(`"`+treeOptions.Module+`/`), []byte(`"github.com/mcp-oauth/mcp-oauth/templates/project/`))
 		if *update {
 			if err := os.WriteFile(path, files[rel], 0o644); err != nil {
 				t.Fatal(err)

@@ -5,12 +5,14 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mcp-oauth/mcp-oauth/generator/catalog"
+	"github.com/mcp-oauth/mcp-oauth/templates"
 )
 
 // The files of the template tree that hold per-project values. Every other
@@ -18,6 +20,10 @@ import (
 const (
 	projectFile = "internal/project/project.gen.go"
 	presetFile  = "internal/upstream/preset.gen.go"
+	// catalogFile holds every preset, for the tests that run each one's
+	// sign-in against a fake of its provider. It is the same in every
+	// project.
+	catalogFile = "internal/upstream/presets/presets.gen.go"
 	logoFile    = "logo.gen.go"
 )
 
@@ -46,6 +52,22 @@ func values(rel string, src []byte, d Data) (map[string]string, error) {
 			return nil, err
 		}
 		return map[string]string{"preset": lit}, nil
+	case catalogFile:
+		presetSrc, err := fs.ReadFile(templates.Project, templateRoot+"/"+presetFile)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		b.WriteString("[]PresetInfo{\n")
+		for _, p := range catalog.Providers() {
+			lit, err := presetLiteral(presetSrc, p)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(strings.TrimPrefix(lit, "PresetInfo") + ",\n")
+		}
+		b.WriteString("}")
+		return map[string]string{"All": b.String()}, nil
 	case logoFile:
 		return map[string]string{
 			embedDirective: d.Branding.Logo,

@@ -93,7 +93,13 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		provider, providerName = p, p.DisplayName()
+		provider, providerName, upstreamScopes = p, p.DisplayName(), p.Scopes()
+		// Who may sign in is the first thing an operator should know.
+		if p.Restricted() {
+			logger.Info("sign-in is limited by the ALLOWED_* rules")
+		} else {
+			logger.Warn("anyone with a " + p.DisplayName() + " account may sign in: set ALLOWED_USERS or another ALLOWED_* rule to limit who may")
+		}
 	}
 
 	// deps is what tools.go and hooks.go receive. Its Upstream comes from

@@ -94,9 +94,21 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// The project may refuse the user (hooks.go): before anything is
-	// issued for them, with its reason on our page and a way back that
-	// tells the client access_denied.
+	// Who may sign in (ALLOWED_USERS and the others), then the project's
+	// own hook (hooks.go): both before anything is issued for the user, a
+	// refusal with its reason on our page and a way back that tells the
+	// client access_denied.
+	if err := s.provider.Admit(r.Context(), tok, id); err != nil {
+		var refused *upstream.RefusedError
+		if errors.As(err, &refused) {
+			s.log.Info("sign-in refused by the access rules", "client_id", pending.ClientID, "user_id", id.ID)
+			s.refusePage(w, pending.RedirectURI, pending.ClientState, refused.Reason)
+			return
+		}
+		s.log.Warn("access rules could not be checked", "client_id", pending.ClientID, "user_id", id.ID, "err", err)
+		fail("temporarily_unavailable", "the sign-in provider could not confirm who may sign in; try again")
+		return
+	}
 	if s.allowSignIn != nil {
 		if err := s.allowSignIn(r.Context(), id); err != nil {
 			s.log.Info("sign-in refused", "client_id", pending.ClientID, "user_id", id.ID, "reason", err)
@@ -120,7 +132,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	}
 
 	grantID := prefixGrantID + secret.Random(16)
-	upstreamToken, err := s.sealUpstream(grantID, tok)
+	upstreamToken, err := s.sealUpstream(grantID, tok, &id)
 	if err != nil {
 		s.log.Error("seal upstream token", "err", err)
 		fail("server_error", "the sign-in could not be completed")
@@ -175,10 +187,21 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	s.releaseCode(w, r, http.StatusFound, held)
 }
 
-// sealUpstream seals an upstream token for a grant. The grant ID is the
-// additional data, so the sealed token opens only on its own grant.
-func (s *Server) sealUpstream(grantID string, tok *oauth2.Token) (store.UpstreamToken, error) {
-	plain, err := json.Marshal(tok)
+// sealedUpstream is what a grant keeps of its upstream sign-in: the
+// token, and who the provider said the user was, so that the access rules
+// can be applied again at every refresh (see stillAdmitted). The token's
+// fields are at the top level, as in grants sealed before User was kept;
+// those have no User.
+type sealedUpstream struct {
+	*oauth2.Token
+	User *upstream.Identity `json:"user,omitempty"`
+}
+
+// sealUpstream seals an upstream token, and the user it identified, for a
+// grant. The grant ID is the additional data, so the sealed token opens
+// only on its own grant.
+func (s *Server) sealUpstream(grantID string, tok *oauth2.Token, user *upstream.Identity) (store.UpstreamToken, error) {
+	plain, err := json.Marshal(sealedUpstream{Token: tok, User: user})
 	if err != nil {
 		return store.UpstreamToken{}, err
 	}
@@ -190,13 +213,22 @@ func (s *Server) sealUpstream(grantID string, tok *oauth2.Token) (store.Upstream
 
 // openUpstream opens a grant's sealed upstream token.
 func (s *Server) openUpstream(grantID string, t store.UpstreamToken) (*oauth2.Token, error) {
-	plain, err := s.sealer.Open(t.Sealed, "upstream "+grantID)
+	sealed, err := s.openSealedUpstream(grantID, t.Sealed)
 	if err != nil {
 		return nil, err
 	}
-	var tok oauth2.Token
-	if err := json.Unmarshal(plain, &tok); err != nil {
+	return sealed.Token, nil
+}
+
+// openSealedUpstream opens a grant's sealed upstream sign-in.
+func (s *Server) openSealedUpstream(grantID string, sealed []byte) (*sealedUpstream, error) {
+	plain, err := s.sealer.Open(sealed, "upstream "+grantID)
+	if err != nil {
 		return nil, err
 	}
-	return &tok, nil
+	v := &sealedUpstream{Token: new(oauth2.Token)}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }

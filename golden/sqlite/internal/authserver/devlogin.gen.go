@@ -76,6 +76,13 @@ func (d *DevLogin) Issuer() string { return "" }
 // IssuerInResponse is false: the development form sends no iss parameter.
 func (d *DevLogin) IssuerInResponse() bool { return false }
 
+// Admit lets everyone in: the development form has no upstream account to
+// apply the access rules to.
+func (d *DevLogin) Admit(context.Context, *oauth2.Token, upstream.Identity) error { return nil }
+
+// Restricted is false: see Admit.
+func (d *DevLogin) Restricted() bool { return false }
+
 // devUser returns the name the development token of a request carries.
 func devUser(r *http.Request) (string, error) {
 	token, err := bearerToken(r)

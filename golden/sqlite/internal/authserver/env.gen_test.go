@@ -41,6 +41,9 @@ type testEnv struct {
 	store    *recordingStore
 	upstream *fakeUpstream
 	clock    *testClock
+	// alsoUpstream is the origin of another fake upstream the browser
+	// follows redirects to (a presetFake).
+	alsoUpstream string
 }
 
 // envOption adjusts the server options of a test environment.
@@ -70,6 +73,7 @@ func newTestEnvWithMCP(tb testing.TB, mcp http.Handler, opts ...envOption) *test
 		AuthURL:      env.upstream.url + "/authorize",
 		TokenURL:     env.upstream.url + "/token",
 		UserInfoURL:  env.upstream.url + "/userinfo",
+		Settings:     testPresetSettings(),
 	}
 	if upstream.Preset().Kind == "oidc" {
 		cfg.Issuer = env.upstream.url
@@ -109,6 +113,27 @@ func newTestEnvWithMCP(tb testing.TB, mcp http.Handler, opts ...envOption) *test
 	ts.Start()
 	tb.Cleanup(ts.Close)
 	return env
+}
+
+// testPresetSettings fills the generated preset's settings that have no
+// default (UPSTREAM_TENANT, ...) so that the tests run whichever preset
+// the project was generated for; a generic preset's user fields name what
+// the fake upstream answers.
+func testPresetSettings() map[string]string {
+	settings := map[string]string{}
+	for _, s := range upstream.Preset().Settings {
+		switch {
+		case s.Placeholder == "user_id_field":
+			settings[s.Name] = "id"
+		case s.Placeholder == "user_name_field":
+			settings[s.Name] = "login"
+		case strings.HasSuffix(s.Placeholder, "url"):
+			settings[s.Name] = "https://provider.example/" + s.Placeholder
+		case s.Required:
+			settings[s.Name] = "test-" + s.Placeholder
+		}
+	}
+	return settings
 }
 
 // testClock is the server's clock in tests.
@@ -432,13 +457,22 @@ func (f *fakeUpstream) userinfo(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	info := map[string]any{
 		"id":    id,
 		"sub":   strconv.Itoa(id),
 		"login": login,
 		"name":  name,
 		"email": login + "@example.com",
-	})
+	}
+	// A preset whose user sits deeper (TIDAL's JSON:API data.id) finds
+	// it there too.
+	if p := upstream.Preset(); strings.Contains(p.UserIDField, ".") {
+		setPath(info, p.UserIDField, strconv.Itoa(id))
+		for _, f := range p.UserNameFields {
+			setPath(info, f, name)
+		}
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 // testClient is a client registered with the test server.
@@ -517,7 +551,7 @@ func (env *testEnv) browser() *browser {
 	b.client = &http.Client{
 		Jar: jar,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if u := req.URL.Scheme + "://" + req.URL.Host; u != env.url && u != env.upstream.url {
+			if u := req.URL.Scheme + "://" + req.URL.Host; u != env.url && u != env.upstream.url && u != env.alsoUpstream {
 				return http.ErrUseLastResponse
 			}
 			return nil

@@ -116,6 +116,13 @@ type Provider interface {
 	// IssuerInResponse reports whether the provider promises iss in every
 	// authorization response (RFC 9207), so that one without it is refused.
 	IssuerInResponse() bool
+	// Admit applies the access rules (ALLOWED_USERS and the others) to a
+	// signed-in user: nil, an *upstream.RefusedError with the reason, or
+	// another error when the provider could not be asked.
+	Admit(ctx context.Context, tok *oauth2.Token, user upstream.Identity) error
+	// Restricted reports whether any access rule is set: then every
+	// refresh asks the provider again who the user is (see stillAdmitted).
+	Restricted() bool
 }
 
 // Options configure a [Server].

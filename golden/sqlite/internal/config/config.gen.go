@@ -258,6 +258,11 @@ func (r *reader) upstream(baseURL string, devLogin bool) upstream.Config {
 		TokenURL:     r.endpoint("UPSTREAM_TOKEN_URL"),
 		UserInfoURL:  r.endpoint("UPSTREAM_USERINFO_URL"),
 		Scopes:       strings.Fields(r.get("UPSTREAM_SCOPES")),
+		Settings:     map[string]string{},
+		Access:       r.access(preset),
+	}
+	for _, s := range preset.Settings {
+		c.Settings[s.Name] = r.get(s.Name)
 	}
 	if devLogin {
 		return c
@@ -268,6 +273,18 @@ func (r *reader) upstream(baseURL string, devLogin bool) upstream.Config {
 	}
 	if c.ClientSecret == "" {
 		r.fail("UPSTREAM_CLIENT_SECRET", "is required: the client secret of the application registered at %s %s", preset.DisplayName, hint)
+	}
+	// The preset's own settings (UPSTREAM_TENANT, UPSTREAM_DOMAIN, ...)
+	// that have no default; the client credentials and the issuer are
+	// checked above and below, with their own words.
+	for _, s := range preset.Settings {
+		switch s.Name {
+		case "UPSTREAM_CLIENT_ID", "UPSTREAM_CLIENT_SECRET", "UPSTREAM_ISSUER":
+			continue
+		}
+		if s.Required && c.Settings[s.Name] == "" {
+			r.fail(s.Name, "is required: the %s; get it from %s", s.Description, s.Where)
+		}
 	}
 	if preset.Kind == "oidc" && preset.Issuer == "" && c.Issuer == "" {
 		r.fail("UPSTREAM_ISSUER", "is required: the issuer URL of your OpenID provider, such as https://login.example.com/realms/main")
@@ -284,6 +301,60 @@ func (r *reader) upstream(baseURL string, devLogin bool) upstream.Config {
 		}
 	}
 	return c
+}
+
+// access reads who may sign in: ALLOWED_USERS, ALLOWED_EMAIL_DOMAINS and
+// the preset's own rules. A rule the preset cannot check stops the server:
+// set and silently ignored, it would let in everyone it was meant to keep
+// out.
+func (r *reader) access(preset upstream.PresetInfo) upstream.Access {
+	a := upstream.Access{
+		Users:        r.list("ALLOWED_USERS"),
+		EmailDomains: r.list("ALLOWED_EMAIL_DOMAINS"),
+		Rules:        map[string][]string{},
+	}
+	for _, d := range a.EmailDomains {
+		if strings.ContainsAny(d, "@/ ") || !strings.Contains(d, ".") {
+			r.fail("ALLOWED_EMAIL_DOMAINS", "must list domains such as example.com, not %q", d)
+		}
+	}
+	if len(a.EmailDomains) > 0 && preset.EmailVerifiedField == "" && preset.EmailsURL == "" {
+		r.fail("ALLOWED_EMAIL_DOMAINS", "cannot be used with %s: it does not say whether an e-mail address is verified%s", preset.DisplayName, otherRules(preset))
+	}
+	for _, s := range preset.Restrictions {
+		if v := r.list(s.Name); len(v) > 0 {
+			a.Rules[s.Name] = v
+		}
+	}
+	for _, name := range upstream.RuleNames() {
+		if _, known := a.Rules[name]; !known && len(r.list(name)) > 0 {
+			r.fail(name, "is not a rule %s supports%s", preset.DisplayName, otherRules(preset))
+		}
+	}
+	return a
+}
+
+// otherRules names the preset's own rules, for an error message.
+func otherRules(preset upstream.PresetInfo) string {
+	var names []string
+	for _, s := range preset.Restrictions {
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		return "; use ALLOWED_USERS"
+	}
+	return "; use ALLOWED_USERS or " + strings.Join(names, ", ")
+}
+
+// list reads a comma-separated list; blank entries are dropped.
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.get(name), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // endpoint reads an optional upstream URL: https, or http on loopback for

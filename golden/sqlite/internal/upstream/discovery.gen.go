@@ -30,8 +30,11 @@ type discovery struct {
 }
 
 // discover fetches the configuration document of the OpenID provider at
-// issuer.
-func discover(ctx context.Context, client *http.Client, issuer string) (*discovery, error) {
+// issuer. template is set for an issuer that names a shared tenant
+// (Microsoft's common): the document then names a template such as
+// https://login.microsoftonline.com/{tenantid}/v2.0, which must be the one
+// each ID token's issuer is checked against.
+func discover(ctx context.Context, client *http.Client, issuer, template string) (*discovery, error) {
 	// Discovery section 4: the document lives at the issuer with any trailing
 	// slash removed and "/.well-known/openid-configuration" appended.
 	docURL := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
@@ -56,7 +59,11 @@ func discover(ctx context.Context, client *http.Client, issuer string) (*discove
 	// the one asked for. Anything else is a different provider, or one
 	// reached under a name its ID tokens will not carry, so the ID token
 	// checks would fail on every login anyway.
-	if d.Issuer != issuer {
+	if template != "" {
+		if !sameTemplate(d.Issuer, template) {
+			return nil, fmt.Errorf("upstream: OpenID discovery at %s names the issuer %.200q, not the template %q of a shared tenant", docURL, d.Issuer, template)
+		}
+	} else if d.Issuer != issuer {
 		return nil, fmt.Errorf("upstream: OpenID discovery at %s names the issuer %.200q, not %q; set UPSTREAM_ISSUER to the provider's exact issuer", docURL, d.Issuer, issuer)
 	}
 	for _, e := range []struct{ name, url string }{
@@ -71,13 +78,20 @@ func discover(ctx context.Context, client *http.Client, issuer string) (*discove
 }
 
 // authStyle picks how the client secret is sent to the token endpoint.
-// client_secret_basic is the default when the provider lists nothing
-// (Discovery section 3); guessing, as x/oauth2 does otherwise, would send
-// every failing request twice.
-func (d *discovery) authStyle() oauth2.AuthStyle {
+// The provider's own list wins: the preset's method when the list has it,
+// else Basic, else form fields. Without a list, the preset's method, or
+// client_secret_basic, the default of Discovery section 3; guessing, as
+// x/oauth2 does otherwise, would send every failing request twice.
+func (d *discovery) authStyle(preset string) oauth2.AuthStyle {
 	methods := d.TokenEndpointAuthMethodsSupported
 	switch {
-	case len(methods) == 0, slices.Contains(methods, "client_secret_basic"):
+	case len(methods) == 0 && preset != "":
+		return authStyle(preset)
+	case len(methods) == 0:
+		return oauth2.AuthStyleInHeader
+	case preset != "" && slices.Contains(methods, preset):
+		return authStyle(preset)
+	case slices.Contains(methods, "client_secret_basic"):
 		return oauth2.AuthStyleInHeader
 	case slices.Contains(methods, "client_secret_post"):
 		return oauth2.AuthStyleInParams

@@ -14,12 +14,26 @@ type PresetInfo struct {
 	// Kind is "oidc" when endpoints come from OpenID discovery at the issuer,
 	// "oauth2" when they are fixed.
 	Kind string
-	// Issuer is the fixed OpenID issuer, empty when it must be configured.
+	// Issuer is the OpenID issuer, empty when it must be configured. Like
+	// the endpoints below it may hold {placeholders}, filled from Settings
+	// (see fill).
 	Issuer string
+	// SharedTenants are the values of the tenant setting that admit users
+	// of many tenants (Microsoft's common, organizations, consumers). With
+	// one of them discovery names a templated issuer, and each ID token is
+	// held to IDTokenIssuer instead.
+	SharedTenants []string
+	// IDTokenIssuer is the issuer an ID token must name when the tenant is
+	// shared, its {placeholders} filled from that token's own claims
+	// ({tid}): each user's own tenant, never an issuer of their choosing.
+	IDTokenIssuer string
 	// AuthURL, TokenURL and UserInfoURL are the fixed endpoints, if any.
 	AuthURL     string
 	TokenURL    string
 	UserInfoURL string
+	// UserInfoAccept is the Accept header of the user-info request; empty
+	// means application/json.
+	UserInfoAccept string
 	// Scopes are the upstream scopes requested by default.
 	Scopes []string
 	// ScopeDescriptions say what each known scope lets this server see or
@@ -30,20 +44,71 @@ type PresetInfo struct {
 	NameByHost bool
 	// PKCE reports whether the provider accepts a PKCE challenge.
 	PKCE bool
+	// PKCERequired reports that the provider refuses a sign-in without
+	// one: the server then never starts without PKCE.
+	PKCERequired bool
 	// AuthParams are extra authorization request parameters the provider
-	// needs, in the order they are sent.
+	// needs, in the order they are sent. An entry whose value comes out
+	// empty is not sent.
 	AuthParams []Param
 	// AcceptJSON asks the token endpoint for a JSON response.
 	AcceptJSON bool
-	// UserIDField is the user-info member holding the user's stable id.
-	UserIDField string
-	// UserNameFields are the user-info members tried in order for a display
-	// name.
-	UserNameFields []string
+	// TokenAuth is how the client secret reaches the token endpoint:
+	// "client_secret_basic", "client_secret_post", or empty to try Basic,
+	// then post. An OpenID provider's discovery document wins over it.
+	TokenAuth string
+	// Refresh is what the provider does with refresh tokens: "none",
+	// "reused" or "rotating" (see generator.Provider).
+	Refresh string
 	// TokensExpire is false when access tokens may never expire.
 	TokensExpire bool
+	// UserIDField is the dotted path of the user's stable id in the
+	// user-info answer, such as "id" or "data.id".
+	UserIDField string
+	// UserNameFields are the paths tried in order for a display name.
+	UserNameFields []string
+	// LoginField is the path of the user's unique handle (GitHub's login),
+	// which ALLOWED_USERS may name; empty when the provider has none that
+	// is unique.
+	LoginField string
+	// EmailField and EmailVerifiedField are the paths of the user's e-mail
+	// address and of the boolean that says it is verified.
+	EmailField         string
+	EmailVerifiedField string
+	// EmailsURL lists the user's addresses, GitHub style; the verified
+	// primary one is the user's verified e-mail.
+	EmailsURL string
+	// EmailScopes are added to the scopes when a verified e-mail address
+	// is needed (ALLOWED_EMAIL_DOMAINS, or an address in ALLOWED_USERS).
+	EmailScopes []string
+	// Restrictions are the provider's own sign-in rules (see Access).
+	Restrictions []Setting
+	// Settings are the environment variables this preset reads besides
+	// the ones every server has.
+	Settings []Setting
 	// DocsURL is where the upstream application is registered.
 	DocsURL string
+}
+
+// Setting is an environment variable of the preset.
+type Setting struct {
+	// Name is the variable.
+	Name string
+	// Description says what the value is.
+	Description string
+	// Required settings stop the server at start when they are missing.
+	Required bool
+	// Default is the value when the variable is unset.
+	Default string
+	// Where says where to get the value.
+	Where string
+	// Placeholder is the {name} the setting fills in URL templates.
+	Placeholder string
+	// Scopes are added to the upstream request when the setting is set.
+	Scopes []string
+	// Claim is, for a restriction, the path of the claim compared with the
+	// setting's values; empty when the provider's API is asked instead.
+	Claim string
 }
 
 // Param is one extra authorization request parameter.
@@ -66,12 +131,26 @@ var preset = PresetInfo{
 	UserInfoURL: "https://api.github.com/user",
 	Scopes:      []string{"read:user"},
 	ScopeDescriptions: map[string]string{
+		"read:org":   "see which organisations and teams you belong to",
 		"read:user":  "see your GitHub profile: user name, name and public details",
 		"user:email": "see the e-mail addresses of your GitHub account",
 	},
 	PKCE:           true,
 	AcceptJSON:     true,
+	TokenAuth:      "client_secret_post",
+	Refresh:        "rotating",
 	UserIDField:    "id",
 	UserNameFields: []string{"login", "name"},
-	DocsURL:        "https://github.com/settings/developers",
+	LoginField:     "login",
+	EmailsURL:      "https://api.github.com/user/emails",
+	EmailScopes:    []string{"user:email"},
+	Restrictions: []Setting{
+		{Name: "ALLOWED_ORGS", Description: "GitHub organisations whose active members may sign in, comma-separated logins", Where: "the organisation's login, as in https://github.com/ORG", Scopes: []string{"read:org"}},
+		{Name: "ALLOWED_TEAMS", Description: "GitHub teams whose members may sign in, comma-separated ORG/TEAM-SLUG", Where: "the team page https://github.com/orgs/ORG/teams/TEAM-SLUG", Scopes: []string{"read:org"}},
+	},
+	Settings: []Setting{
+		{Name: "UPSTREAM_CLIENT_ID", Description: "client ID of the application registered at the provider", Required: true, Where: "GitHub → Settings → Developer settings → OAuth Apps → your app (https://github.com/settings/developers)"},
+		{Name: "UPSTREAM_CLIENT_SECRET", Description: "client secret of that application", Required: true, Where: "GitHub → Settings → Developer settings → OAuth Apps → your app (https://github.com/settings/developers)"},
+	},
+	DocsURL: "https://github.com/settings/developers",
 }

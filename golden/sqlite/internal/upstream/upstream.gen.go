@@ -46,6 +46,19 @@ type Identity struct {
 	ID string
 	// Name is for display only.
 	Name string
+	// Login is the user's unique handle at the provider (GitHub's login),
+	// empty when the provider has none that is unique.
+	Login string
+	// Email is the user's e-mail address as the provider gives it, and
+	// EmailVerified whether the provider vouches that it is theirs. An
+	// unverified address says nothing about who the user is: anyone can
+	// type any address into their profile.
+	Email         string
+	EmailVerified bool
+	// Claims is the user-info answer, with the claims of the OpenID ID
+	// token (checked) over it: the facts provider-native rules read, such
+	// as Google's hd or Microsoft's tid.
+	Claims map[string]any
 }
 
 // Config is the runtime configuration of the upstream login. Blank fields
@@ -65,6 +78,13 @@ type Config struct {
 	UserInfoURL string
 	// Scopes replace the preset's default scopes.
 	Scopes []string
+	// Settings are the values of the preset's own settings (PresetInfo.
+	// Settings) by variable name, such as UPSTREAM_TENANT; they fill the
+	// placeholders of its URLs.
+	Settings map[string]string
+	// Access says who may sign in; its zero value admits anyone with an
+	// account at the provider.
+	Access Access
 	// HTTPClient makes every call to the provider. Nil means a client with
 	// timeouts, so a hung provider cannot hold requests forever.
 	HTTPClient *http.Client
@@ -82,7 +102,14 @@ type Provider struct {
 	// issInResponse is set when discovery says the provider puts iss in
 	// every authorization response (RFC 9207).
 	issInResponse bool
+	// idTokenIssuer is set when the issuer names a shared tenant: each ID
+	// token must then name the issuer of its own tenant, this template
+	// filled from its claims.
+	idTokenIssuer string
 	pkce          bool
+	// needEmail is set when the access rules need a verified address.
+	needEmail bool
+	access    Access
 	// client calls discovery and user info; tokenClient calls the token
 	// endpoint and may add headers the provider needs there.
 	client      *http.Client
@@ -100,8 +127,14 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	return newProvider(ctx, cfg, Preset())
 }
 
-// newProvider is New for any preset, so that tests cover every shape of
-// provider whichever one this server was generated for.
+// NewForPreset is New for any preset of the catalog (package presets), so
+// that tests run the sign-in of every provider, whichever one this server
+// was generated for.
+func NewForPreset(ctx context.Context, cfg Config, preset PresetInfo) (*Provider, error) {
+	return newProvider(ctx, cfg, preset)
+}
+
+// newProvider is New for any preset.
 func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("upstream: client ID is empty")
@@ -109,11 +142,16 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 	if cfg.RedirectURL == "" {
 		return nil, errors.New("upstream: redirect URL is empty")
 	}
+	preset, shared, err := preset.resolved(cfg.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("upstream: %w", err)
+	}
 	client := cfg.HTTPClient
 	if client == nil {
 		client = defaultClient()
 	}
-	p := &Provider{preset: preset, pkce: preset.PKCE, client: client, tokenClient: client}
+	p := &Provider{preset: preset, pkce: preset.PKCE || preset.PKCERequired, client: client, tokenClient: client, access: cfg.Access}
+	p.needEmail = cfg.Access.needsEmail()
 	if preset.AcceptJSON {
 		// GitHub answers the token endpoint form-encoded unless asked for
 		// JSON, the format RFC 6749 specifies. x/oauth2 reads both; asking
@@ -123,7 +161,7 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 		p.tokenClient = &tc
 	}
 
-	endpoint := oauth2.Endpoint{AuthURL: preset.AuthURL, TokenURL: preset.TokenURL}
+	endpoint := oauth2.Endpoint{AuthURL: preset.AuthURL, TokenURL: preset.TokenURL, AuthStyle: authStyle(preset.TokenAuth)}
 	p.userInfoURL = preset.UserInfoURL
 	scopes := preset.Scopes
 	if preset.Kind == "oidc" || cfg.Issuer != "" {
@@ -131,7 +169,20 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 		if issuer == "" {
 			return nil, fmt.Errorf("upstream: %s finds its endpoints by OpenID discovery and needs the issuer URL (UPSTREAM_ISSUER)", preset.DisplayName)
 		}
-		d, err := discover(ctx, client, issuer)
+		// With a shared tenant the document names a template, not an
+		// issuer: it must be the template the ID tokens are held to.
+		var docIssuer string
+		if shared && preset.IDTokenIssuer != "" {
+			docIssuer = preset.IDTokenIssuer
+			p.idTokenIssuer = preset.IDTokenIssuer
+			if cfg.Issuer != "" && cfg.Issuer != preset.Issuer {
+				// UPSTREAM_ISSUER moves the provider (tests, a sovereign
+				// cloud): the ID tokens name its host, not the preset's.
+				p.idTokenIssuer = rebase(preset.IDTokenIssuer, preset.Issuer, cfg.Issuer)
+				docIssuer = p.idTokenIssuer
+			}
+		}
+		d, err := discover(ctx, client, issuer, docIssuer)
 		if err != nil {
 			return nil, err
 		}
@@ -139,9 +190,9 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 		// it wins over the copy of its endpoints in the preset.
 		endpoint.AuthURL = d.AuthorizationEndpoint
 		endpoint.TokenURL = d.TokenEndpoint
-		endpoint.AuthStyle = d.authStyle()
+		endpoint.AuthStyle = d.authStyle(preset.TokenAuth)
 		p.userInfoURL = cmp.Or(d.UserinfoEndpoint, p.userInfoURL)
-		if len(d.CodeChallengeMethodsSupported) > 0 && !slices.Contains(d.CodeChallengeMethodsSupported, "S256") {
+		if !preset.PKCERequired && len(d.CodeChallengeMethodsSupported) > 0 && !slices.Contains(d.CodeChallengeMethodsSupported, "S256") {
 			p.pkce = false
 		}
 		// offline_access is how most OpenID providers hand out refresh
@@ -177,9 +228,57 @@ func newProvider(ctx context.Context, cfg Config, preset PresetInfo) (*Provider,
 		ClientSecret: cfg.ClientSecret,
 		Endpoint:     endpoint,
 		RedirectURL:  cfg.RedirectURL,
-		Scopes:       slices.Clone(scopes),
+		Scopes:       p.withRuleScopes(scopes),
 	}
 	return p, nil
+}
+
+// withRuleScopes adds to scopes what the access rules need the provider
+// to grant: a verified e-mail address (EmailScopes), membership reads for
+// a provider-native rule (GitHub's read:org). Without them the rule could
+// never admit anyone.
+func (p *Provider) withRuleScopes(scopes []string) []string {
+	out := slices.Clone(scopes)
+	add := func(more []string) {
+		for _, s := range more {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	if p.needEmail {
+		add(p.preset.EmailScopes)
+	}
+	for _, r := range p.preset.Restrictions {
+		if len(p.access.Rules[r.Name]) > 0 {
+			add(r.Scopes)
+		}
+	}
+	return out
+}
+
+// authStyle is the client authentication a preset names for the token
+// endpoint. A generic preset names none: x/oauth2 then tries Basic, and
+// form fields if the provider refuses Basic.
+func authStyle(method string) oauth2.AuthStyle {
+	switch method {
+	case "client_secret_basic":
+		return oauth2.AuthStyleInHeader
+	case "client_secret_post":
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
+}
+
+// rebase moves a URL template from the origin of base to that of moved.
+func rebase(tmpl, base, moved string) string {
+	bu, err1 := url.Parse(base)
+	mu, err2 := url.Parse(moved)
+	if err1 != nil || err2 != nil {
+		return tmpl
+	}
+	from, to := bu.Scheme+"://"+bu.Host, mu.Scheme+"://"+mu.Host
+	return to + strings.TrimPrefix(tmpl, from)
 }
 
 // checkEndpoint accepts an absolute http or https URL.
@@ -197,6 +296,10 @@ func checkEndpoint(raw string) error {
 // UsesPKCE reports whether AuthCodeURL and Exchange use a PKCE verifier. The
 // caller creates one per login (oauth2.GenerateVerifier) when it does.
 func (p *Provider) UsesPKCE() bool { return p.pkce }
+
+// Scopes are the upstream scopes asked for at sign-in: the preset's or
+// UPSTREAM_SCOPES, with what the access rules need added.
+func (p *Provider) Scopes() []string { return slices.Clone(p.oauth.Scopes) }
 
 // UserInfoURL is the provider's user-info endpoint, which tools may call with
 // the user's upstream token.

@@ -81,6 +81,12 @@ func (u *Upstream) Token(ctx context.Context, info *auth.TokenInfo) (*oauth2.Tok
 	if grantID == "" {
 		return nil, errors.New("authserver: the request carries no signed-in user")
 	}
+	return u.grantToken(ctx, grantID)
+}
+
+// grantToken returns a grant's current upstream token, renewed if it
+// expired; ErrSignInAgain, with the grant revoked, when it cannot be.
+func (u *Upstream) grantToken(ctx context.Context, grantID string) (*oauth2.Token, error) {
 	grant, err := u.s.store.GetGrant(ctx, grantID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -144,7 +150,12 @@ func (u *Upstream) refresh(ctx context.Context, grantID string, sealed []byte, t
 		// A network failure or an outage upstream: the grant stays.
 		return nil, fmt.Errorf("authserver: renewing the upstream token: %w", err)
 	}
-	resealed, err := u.s.sealUpstream(grantID, next)
+	// The user the provider identified at sign-in stays with the token.
+	var user *upstream.Identity
+	if old, err := u.s.openSealedUpstream(grantID, sealed); err == nil {
+		user = old.User
+	}
+	resealed, err := u.s.sealUpstream(grantID, next, user)
 	if err == nil {
 		err = u.s.store.UpdateUpstream(ctx, grantID, resealed)
 	}

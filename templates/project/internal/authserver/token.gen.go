@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/secret"
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/store"
+	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/upstream"
 )
 
 // tokenResponse is RFC 6749 §5.1.
@@ -267,6 +268,9 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, client *store.C
 		}
 		scope = requested
 	}
+	if s.provider.Restricted() && !s.stillAdmitted(w, r, grant) {
+		return
+	}
 
 	next, resp := s.newTokenPair(grant, scope, now)
 	sealed, err := json.Marshal(issuedPair{Response: resp, ExpiresAt: next.Access.ExpiresAt.Unix()})
@@ -305,6 +309,59 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, client *store.C
 	}
 	s.touchClient(r, client, now)
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// stillAdmitted applies the access rules again at a refresh: someone taken
+// off ALLOWED_USERS, or who left the organisation, loses their grants at
+// their client's next refresh instead of keeping them until they expire.
+// The rules read the user as the provider described them at sign-in (kept
+// sealed with the grant: ID token claims such as Microsoft's tid are not
+// to be had again without a new sign-in); memberships are asked of the
+// provider again, with the grant's upstream token, renewed if need be. A
+// grant whose upstream sign-in is gone cannot be checked, and ends. Only a
+// provider that cannot be reached leaves the grant as it is, for a retry.
+func (s *Server) stillAdmitted(w http.ResponseWriter, r *http.Request, grant *store.Grant) bool {
+	ctx := r.Context()
+	deny := func(why string) bool {
+		if err := s.store.RevokeGrant(ctx, grant.ID); err != nil {
+			s.log.Error("revoke grant", "grant_id", grant.ID, "err", err)
+		}
+		s.log.Info("grant revoked at refresh: "+why, "client_id", grant.ClientID, "user_id", grant.UserID)
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "the user may no longer sign in here; sign in again")
+		return false
+	}
+	unavailable := func(err error) bool {
+		s.log.Warn("access rules could not be checked at refresh", "grant_id", grant.ID, "err", err)
+		w.Header().Set("Retry-After", "5")
+		writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the sign-in provider cannot be reached; retry shortly")
+		return false
+	}
+	tok, err := s.upstream.grantToken(ctx, grant.ID)
+	switch {
+	case errors.Is(err, ErrSignInAgain):
+		return deny("the upstream sign-in has ended")
+	case err != nil:
+		return unavailable(err)
+	}
+	var user upstream.Identity
+	if sealed, err := s.openSealedUpstream(grant.ID, grant.Upstream.Sealed); err == nil && sealed.User != nil {
+		user = *sealed.User
+	} else if user, err = s.provider.Identify(ctx, tok); err != nil {
+		// A grant from before the user was kept with it: ask again.
+		return unavailable(err)
+	}
+	if user.ID != grant.UserID {
+		return deny("the upstream token names another user")
+	}
+	err = s.provider.Admit(ctx, tok, user)
+	var refused *upstream.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		return deny("the access rules no longer admit the user")
+	case err != nil:
+		return unavailable(err)
+	}
+	return true
 }
 
 // replayedPair opens the pair an earlier rotation of the same refresh token

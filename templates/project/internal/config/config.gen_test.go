@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,16 @@ func env(vars map[string]string) func(string) (string, bool) {
 		"UPSTREAM_ISSUER":        "https://login.example.com",
 		"REDIS_URL":              "redis://localhost:6379/0",
 		"DATABASE_URL":           "postgres://localhost/db",
+	}
+	// The preset's own required settings (UPSTREAM_TENANT, ...), so that
+	// the tests pass whichever preset the project was generated for.
+	for _, s := range upstream.Preset().Settings {
+		if _, set := all[s.Name]; !set && s.Required {
+			all[s.Name] = "id"
+			if strings.HasSuffix(s.Placeholder, "url") {
+				all[s.Name] = "https://provider.example/" + s.Placeholder
+			}
+		}
 	}
 	for k, v := range vars {
 		all[k] = v
@@ -246,5 +257,45 @@ func TestEnvironment(t *testing.T) {
 	}
 	if b, _ := lookup("MCP_OAUTH_TEST_B"); b != "file" {
 		t.Errorf("B = %q, want the file's", b)
+	}
+}
+
+// TestAccessRulesRead checks ALLOWED_USERS and ALLOWED_EMAIL_DOMAINS, and
+// that a provider-native rule this preset cannot check stops the server
+// instead of being ignored.
+func TestAccessRulesRead(t *testing.T) {
+	preset := upstream.Preset()
+	verifies := preset.EmailVerifiedField != "" || preset.EmailsURL != ""
+	c, err := Load(env(map[string]string{"ALLOWED_USERS": " ada, 42 ,", "ALLOWED_EMAIL_DOMAINS": "example.com"}))
+	switch {
+	case !verifies:
+		if err == nil || !strings.Contains(err.Error(), "ALLOWED_EMAIL_DOMAINS cannot be used") {
+			t.Errorf("ALLOWED_EMAIL_DOMAINS with %s, which does not verify addresses: %v", preset.DisplayName, err)
+		}
+		return
+	case err != nil:
+		t.Fatal(err)
+	}
+	if got := c.Upstream.Access; strings.Join(got.Users, "|") != "ada|42" || strings.Join(got.EmailDomains, "|") != "example.com" {
+		t.Errorf("Access = %+v", got)
+	}
+	if c, err := Load(env(nil)); err != nil || !c.Upstream.Access.Open() {
+		t.Errorf("no rule set: %v, open %v; want anyone admitted", err, c != nil && c.Upstream.Access.Open())
+	}
+	for name, want := range map[string]string{
+		"ALLOWED_EMAIL_DOMAINS": "must list domains",
+		"ALLOWED_TENANTS":       "is not a rule",
+	} {
+		value := "@example.com"
+		if name == "ALLOWED_TENANTS" {
+			value = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+		}
+		if name == "ALLOWED_TENANTS" && slices.ContainsFunc(upstream.Preset().Restrictions, func(s upstream.Setting) bool { return s.Name == name }) {
+			continue
+		}
+		_, err := Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name+" "+want) {
+			t.Errorf("%s=%s: %v, want %q", name, value, err, want)
+		}
 	}
 }

@@ -3,12 +3,15 @@
 package upstream
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -36,6 +39,8 @@ func WithNonce(ctx context.Context, nonce string) context.Context {
 // When the user signed in with OpenID Connect and the token response held an
 // ID token, its claims are checked too: issuer, audience, expiry, nonce (see
 // WithNonce), and that it names the same user as the user-info answer.
+// When the access rules need a verified e-mail address and the provider
+// lists addresses separately (GitHub), that list is read too.
 func (p *Provider) Identify(ctx context.Context, tok *oauth2.Token) (Identity, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return Identity{}, errors.New("upstream: no access token to identify the user with")
@@ -44,63 +49,103 @@ func (p *Provider) Identify(ctx context.Context, tok *oauth2.Token) (Identity, e
 	if err != nil {
 		return Identity{}, err
 	}
-	id := claimString(info[p.preset.UserIDField])
+	id := fieldString(info, p.preset.UserIDField)
 	if id == "" {
 		return Identity{}, fmt.Errorf("upstream: the user-info answer has no %q", p.preset.UserIDField)
 	}
+	claims := info
 	if raw, _ := tok.Extra("id_token").(string); p.issuer != "" && raw != "" {
 		nonce, _ := ctx.Value(nonceKey{}).(string)
-		if err := p.checkIDToken(raw, nonce, claimString(info["sub"]), time.Now()); err != nil {
+		idClaims, err := p.checkIDToken(raw, nonce, claimString(info["sub"]), time.Now())
+		if err != nil {
 			return Identity{}, err
 		}
+		// The ID token's claims were checked; they win over user info's.
+		claims = maps.Clone(info)
+		maps.Copy(claims, idClaims)
 	}
-	name := id
-	for _, field := range p.preset.UserNameFields {
-		if s := claimString(info[field]); s != "" {
-			name = s
+	user := Identity{
+		ID:    id,
+		Name:  id,
+		Login: fieldString(info, p.preset.LoginField),
+		Email: fieldString(claims, p.preset.EmailField),
+		// Without a field that says so, an address is not verified:
+		// Spotify's and Microsoft's are whatever the user or an admin typed.
+		EmailVerified: p.preset.EmailVerifiedField != "" && fieldTrue(claims, p.preset.EmailVerifiedField),
+		Claims:        claims,
+	}
+	for _, path := range p.preset.UserNameFields {
+		if s := fieldString(info, path); s != "" {
+			user.Name = s
 			break
 		}
 	}
-	return Identity{ID: id, Name: name}, nil
+	if p.needEmail && p.preset.EmailsURL != "" {
+		email, err := p.verifiedEmail(ctx, tok)
+		if err != nil {
+			return Identity{}, err
+		}
+		user.Email, user.EmailVerified = email, email != ""
+	}
+	return user, nil
 }
 
 // userInfo fetches the user-info object for tok.
 func (p *Provider) userInfo(ctx context.Context, tok *oauth2.Token) (map[string]any, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.userInfoURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("upstream: user info: %w", err)
-	}
-	tok.SetAuthHeader(req)
-	req.Header.Set("Accept", "application/json")
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return nil, &endpointError{endpoint: "user info", err: err}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &endpointError{endpoint: "user info", status: resp.StatusCode}
-	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponse))
-	// Numbers stay json.Number so that GitHub's numeric user id is kept
-	// digit for digit instead of passing through a float64.
-	dec.UseNumber()
 	var info map[string]any
-	if err := dec.Decode(&info); err != nil || info == nil {
+	if err := p.getJSON(ctx, tok, "user info", p.userInfoURL, cmp.Or(p.preset.UserInfoAccept, "application/json"), &info); err != nil {
+		return nil, err
+	}
+	if info == nil {
 		return nil, errors.New("upstream: user info failed: the answer is not a JSON object")
 	}
 	return info, nil
 }
 
-// claimString returns a string or numeric claim as a string, and "" for
-// anything else.
-func claimString(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
+// verifiedEmail returns the user's verified primary address from a GitHub
+// style list of addresses, or "" when there is none.
+func (p *Provider) verifiedEmail(ctx context.Context, tok *oauth2.Token) (string, error) {
+	var list []struct {
+		Email    string `json:"email"`
+		Primary  bool   `json:"primary"`
+		Verified bool   `json:"verified"`
 	}
-	return ""
+	if err := p.getJSON(ctx, tok, "e-mail addresses", p.preset.EmailsURL, "application/json", &list); err != nil {
+		return "", err
+	}
+	for _, e := range list {
+		if e.Primary && e.Verified {
+			return e.Email, nil
+		}
+	}
+	return "", nil
+}
+
+// getJSON calls one of the provider's APIs with the user's token and
+// decodes its JSON answer into v. Numbers stay json.Number, so that
+// GitHub's numeric user id is kept digit for digit instead of passing
+// through a float64.
+func (p *Provider) getJSON(ctx context.Context, tok *oauth2.Token, what, url, accept string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("upstream: %s: %w", what, err)
+	}
+	tok.SetAuthHeader(req)
+	req.Header.Set("Accept", accept)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return &endpointError{endpoint: what, err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return &endpointError{endpoint: what, status: resp.StatusCode}
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponse))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("upstream: %s failed: the answer is not the expected JSON", what)
+	}
+	return nil
 }
 
 // idTokenClaims are the ID token claims checked at sign-in.
@@ -138,45 +183,64 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 // the ID token directly from that endpoint, as this server did: no browser or
 // other party handled it. The claims still tell whether the token was issued
 // by our provider, for us, for this login and recently.
-func (p *Provider) checkIDToken(raw, nonce, userInfoSub string, now time.Time) error {
-	claims, err := parseIDToken(raw)
+//
+// With a shared tenant (Microsoft's common) the issuer differs per user:
+// it must be the issuer template filled with the token's own tenant claim,
+// so a token names its user's tenant and no other issuer gets through.
+//
+// It returns all of the token's claims, for the access rules.
+func (p *Provider) checkIDToken(raw, nonce, userInfoSub string, now time.Time) (map[string]any, error) {
+	claims, all, err := parseIDToken(raw)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	wantIssuer, ok := p.issuer, true
+	if p.idTokenIssuer != "" {
+		wantIssuer, ok = claimIssuer(p.idTokenIssuer, all)
 	}
 	switch {
-	case claims.Issuer != p.issuer:
-		return fmt.Errorf("upstream: ID token issuer %.200q is not %q", claims.Issuer, p.issuer)
+	case !ok:
+		return nil, errors.New("upstream: ID token lacks the tenant claim its issuer must name")
+	case claims.Issuer != wantIssuer:
+		return nil, fmt.Errorf("upstream: ID token issuer %.200q is not %q", claims.Issuer, wantIssuer)
 	case !slices.Contains(claims.Audience, p.oauth.ClientID):
-		return errors.New("upstream: ID token is not meant for this client (aud)")
+		return nil, errors.New("upstream: ID token is not meant for this client (aud)")
 	case claims.AuthorizedParty != "" && claims.AuthorizedParty != p.oauth.ClientID:
-		return errors.New("upstream: ID token was issued to another client (azp)")
+		return nil, errors.New("upstream: ID token was issued to another client (azp)")
 	case claims.Expiry == 0 || now.After(time.Unix(int64(claims.Expiry), 0).Add(clockSkew)):
-		return errors.New("upstream: ID token has expired")
+		return nil, errors.New("upstream: ID token has expired")
 	case claims.Nonce != nonce:
 		// Equal when both are empty: no nonce was sent, none came back.
-		return errors.New("upstream: ID token nonce does not match this login")
+		return nil, errors.New("upstream: ID token nonce does not match this login")
 	case claims.Subject == "" || claims.Subject != userInfoSub:
 		// Core section 5.3.2: user info must be about the user the ID token
 		// names, or the access token belongs to someone else.
-		return errors.New("upstream: ID token and user info name different users")
+		return nil, errors.New("upstream: ID token and user info name different users")
 	}
-	return nil
+	return all, nil
 }
 
 // parseIDToken decodes the claims of a compact JWS without checking its
 // signature (see checkIDToken for why that is sound here).
-func parseIDToken(raw string) (*idTokenClaims, error) {
+// It returns the checked claims, and all of them as a map.
+func parseIDToken(raw string) (*idTokenClaims, map[string]any, error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return nil, errors.New("upstream: ID token is not a signed JWT")
+		return nil, nil, errors.New("upstream: ID token is not a signed JWT")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
-		return nil, errors.New("upstream: ID token payload is not base64url")
+		return nil, nil, errors.New("upstream: ID token payload is not base64url")
 	}
 	var claims idTokenClaims
 	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, errors.New("upstream: ID token payload is not a JSON claims set")
+		return nil, nil, errors.New("upstream: ID token payload is not a JSON claims set")
 	}
-	return &claims, nil
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	var all map[string]any
+	if err := dec.Decode(&all); err != nil {
+		return nil, nil, errors.New("upstream: ID token payload is not a JSON claims set")
+	}
+	return &claims, all, nil
 }
