@@ -77,6 +77,64 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("store unreachable: %w", err)
 	}
 
+	w, err := wire(ctx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
+	registerTools(w.mcp, w.as.Upstream())
+
+	srv := &http.Server{
+		Addr:              ":" + strconv.Itoa(cfg.Port),
+		Handler:           w.handler,
+		ReadHeaderTimeout: cfg.ReadTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	listeners, err := listen(cfg, logger)
+	if err != nil {
+		return err
+	}
+	go sweep(ctx, st, logger)
+	// Revocations made by other replicas reach this one's token cache.
+	go w.as.WatchRevocations(ctx)
+	served := make(chan error, len(listeners))
+	for _, ln := range listeners {
+		go func() { served <- srv.Serve(ln) }()
+	}
+	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", addrs(listeners), "store", project.Store, "trusted_proxies", cfg.TrustedProxies.Enabled())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	// Requests in flight get a moment to finish; open event streams are
+	// then cut, and clients reconnect to another replica or after restart.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// wiring is what run serves: the authorization server, and the MCP server
+// whose /mcp endpoint sits behind it.
+type wiring struct {
+	as      *authserver.Server
+	mcp     *mcp.Server // without tools: run adds them (registerTools)
+	handler http.Handler
+}
+
+// wire builds the server's HTTP handler over st: the upstream provider (or
+// the development sign-in), the authorization server, and /mcp. It is apart
+// from run so that a benchmark can drive the very handler run serves
+// (BenchmarkToolCall).
+func wire(ctx context.Context, cfg *config.Config, st store.Store, logger *slog.Logger) (*wiring, error) {
 	var provider authserver.Provider
 	providerName, upstreamScopes := upstream.Preset().DisplayName, upstream.Preset().Scopes
 	if len(cfg.Upstream.Scopes) > 0 {
@@ -88,7 +146,7 @@ func run(ctx context.Context) error {
 	} else {
 		p, err := upstream.New(ctx, cfg.Upstream)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		provider, providerName = p, p.DisplayName()
 	}
@@ -117,11 +175,10 @@ func run(ctx context.Context) error {
 		MCPMaxPerAddress: cfg.MCPMaxConcurrentPerAddress,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	server := mcp.NewServer(&mcp.Implementation{Name: project.Name, Version: version}, nil)
-	registerTools(server, as.Upstream())
 	mcpOptions := &mcp.StreamableHTTPOptions{
 		// The authorization server refuses browser requests from origins
 		// other than BASE_URL, the allowed redirect hosts and loopback
@@ -146,44 +203,11 @@ func run(ctx context.Context) error {
 		mcpOptions.SessionTimeout = time.Hour
 	}
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, mcpOptions)
-
-	srv := &http.Server{
-		Addr:              ":" + strconv.Itoa(cfg.Port),
-		Handler:           as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
-		ReadHeaderTimeout: cfg.ReadTimeout,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	listeners, err := listen(cfg, logger)
-	if err != nil {
-		return err
-	}
-	go sweep(ctx, st, logger)
-	// Revocations made by other replicas reach this one's token cache.
-	go as.WatchRevocations(ctx)
-	served := make(chan error, len(listeners))
-	for _, ln := range listeners {
-		go func() { served <- srv.Serve(ln) }()
-	}
-	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", addrs(listeners), "store", project.Store, "trusted_proxies", cfg.TrustedProxies.Enabled())
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	// Requests in flight get a moment to finish; open event streams are
-	// then cut, and clients reconnect to another replica or after restart.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return &wiring{
+		as:      as,
+		mcp:     server,
+		handler: as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
+	}, nil
 }
 
 // sweep deletes expired records from the store now and then, so that
