@@ -80,6 +80,69 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("store unreachable: %w", err)
 	}
 
+	// deps is what tools.go and hooks.go receive; wire adds the upstream
+	// client once the authorization server exists.
+	deps := &Deps{Logger: logger, Setting: lookup}
+	w, err := wire(ctx, cfg, st, deps)
+	if err != nil {
+		return err
+	}
+	registerTools(w.mcp, *deps)
+
+	srv := &http.Server{
+		Addr:              ":" + strconv.Itoa(cfg.Port),
+		Handler:           w.handler,
+		ReadHeaderTimeout: cfg.ReadTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	listeners, err := listen(cfg, logger)
+	if err != nil {
+		return err
+	}
+	go sweep(ctx, st, logger)
+	// Revocations made by other replicas reach this one's token cache.
+	go w.as.WatchRevocations(ctx)
+	served := make(chan error, len(listeners))
+	for _, ln := range listeners {
+		go func() { served <- srv.Serve(ln) }()
+	}
+	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", addrs(listeners), "store", project.Store, "trusted_proxies", cfg.TrustedProxies.Enabled())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	// Requests in flight get a moment to finish; open event streams are
+	// then cut, and clients reconnect to another replica or after restart.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// wiring is what run serves: the authorization server, and the MCP server
+// whose /mcp endpoint sits behind it.
+type wiring struct {
+	as      *authserver.Server
+	mcp     *mcp.Server // without tools: run adds them (registerTools)
+	handler http.Handler
+}
+
+// wire builds the server's HTTP handler over st: the upstream provider (or
+// the development sign-in), the authorization server with the hooks of
+// hooks.go, and /mcp. It sets deps.Upstream, so that deps is complete before
+// any hook can run. It is apart from run so that a benchmark can drive the
+// very handler run serves (BenchmarkToolCall).
+func wire(ctx context.Context, cfg *config.Config, st store.Store, deps *Deps) (*wiring, error) {
+	logger := deps.Logger
 	var provider authserver.Provider
 	providerName, upstreamScopes := upstream.Preset().DisplayName, upstream.Preset().Scopes
 	if len(cfg.Upstream.Scopes) > 0 {
@@ -91,7 +154,7 @@ func run(ctx context.Context) error {
 	} else {
 		p, err := upstream.New(ctx, cfg.Upstream)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		provider, providerName, upstreamScopes = p, p.DisplayName(), p.Scopes()
 		// Who may sign in is the first thing an operator should know.
@@ -102,10 +165,6 @@ func run(ctx context.Context) error {
 		}
 	}
 
-	// deps is what tools.go and hooks.go receive. Its Upstream comes from
-	// the authorization server, so it is complete once New returns; the
-	// hooks run only when requests arrive, after that.
-	deps := Deps{Logger: logger, Setting: lookup}
 	as, err := authserver.New(authserver.Options{
 		BaseURL:           cfg.BaseURL,
 		Name:              project.Name,
@@ -129,16 +188,17 @@ func run(ctx context.Context) error {
 		MCPMaxPerUser:    cfg.MCPMaxConcurrentPerUser,
 		MCPMaxPerAddress: cfg.MCPMaxConcurrentPerAddress,
 
-		AllowSignIn: func(ctx context.Context, user upstream.Identity) error { return allowSignIn(ctx, user, deps) },
-		Routes:      func(mux *http.ServeMux) { addRoutes(mux, deps) },
+		// The hooks read deps when requests arrive, by which time
+		// deps.Upstream is set below.
+		AllowSignIn: func(ctx context.Context, user upstream.Identity) error { return allowSignIn(ctx, user, *deps) },
+		Routes:      func(mux *http.ServeMux) { addRoutes(mux, *deps) },
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	server := mcp.NewServer(&mcp.Implementation{Name: project.Name, Version: version}, nil)
 	deps.Upstream = as.Upstream()
-	registerTools(server, deps)
 	mcpOptions := &mcp.StreamableHTTPOptions{
 		// The authorization server refuses browser requests from origins
 		// other than BASE_URL, the allowed redirect hosts and loopback
@@ -163,44 +223,11 @@ func run(ctx context.Context) error {
 		mcpOptions.SessionTimeout = time.Hour
 	}
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, mcpOptions)
-
-	srv := &http.Server{
-		Addr:              ":" + strconv.Itoa(cfg.Port),
-		Handler:           as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
-		ReadHeaderTimeout: cfg.ReadTimeout,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	listeners, err := listen(cfg, logger)
-	if err != nil {
-		return err
-	}
-	go sweep(ctx, st, logger)
-	// Revocations made by other replicas reach this one's token cache.
-	go as.WatchRevocations(ctx)
-	served := make(chan error, len(listeners))
-	for _, ln := range listeners {
-		go func() { served <- srv.Serve(ln) }()
-	}
-	logger.Info("serving", "mcp", cfg.BaseURL+"/mcp", "addr", addrs(listeners), "store", project.Store, "trusted_proxies", cfg.TrustedProxies.Enabled())
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	// Requests in flight get a moment to finish; open event streams are
-	// then cut, and clients reconnect to another replica or after restart.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return &wiring{
+		as:      as,
+		mcp:     server,
+		handler: as.Handler(withProtocolVersions(server, mcpHandler, mcpOptions)),
+	}, nil
 }
 
 // sweep deletes expired records from the store now and then, so that

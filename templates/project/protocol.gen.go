@@ -56,7 +56,9 @@ func withProtocolVersions(server *mcp.Server, next http.Handler, opts *mcp.Strea
 	}
 	served := mcp.SupportedProtocolVersions()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requested := r.Header.Get("MCP-Protocol-Version")
+		// Spelled in canonical form: Get rewrites any other spelling into
+		// a new string first, on every request.
+		requested := r.Header.Get("Mcp-Protocol-Version")
 		switch {
 		case requested == "":
 			// initialize, and clients older than 2025-06-18, which had no

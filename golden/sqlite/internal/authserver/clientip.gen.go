@@ -266,6 +266,13 @@ func unquote(s string) string {
 // zone is dropped and IPv4-mapped IPv6 addresses are unmapped, so that one
 // client always has one spelling.
 func parseHop(s string) (netip.Addr, bool) {
+	// address:port first, the form of every request's RemoteAddr: parsed
+	// without the error value (an allocation) that ParseAddr returns for it.
+	// What it accepts, ParseAddr refuses, and the host of SplitHostPort
+	// below is the same address.
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
 	ip, err := netip.ParseAddr(s)
 	if err != nil {
 		host := s
@@ -318,7 +325,7 @@ func clientAddress(r *http.Request) string {
 		return host
 	}
 	if ip.Is4() {
-		return ip.String()
+		return host // clientIP spells an address as ip.String does
 	}
 	return netip.PrefixFrom(ip, 64).Masked().String()
 }
