@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,6 +62,25 @@ func TestTreeVariants(t *testing.T) {
 		cmd.Dir = "../.."
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("go vet -tags %s ./templates/...: %v\n%s", s.BuildTag(), err, out)
+		}
+	}
+}
+
+// TestRenderEveryPreset renders a project for every preset of the catalog:
+// each renders, and its preset.gen.go is that preset's. (The tree's tests
+// compile every preset's literal and run its sign-in against a fake of its
+// provider, internal/upstream/presets.)
+func TestRenderEveryPreset(t *testing.T) {
+	for _, p := range catalog.Providers() {
+		opts := treeOptions
+		opts.Provider = p.ID
+		files, err := render.Render(opts)
+		if err != nil {
+			t.Errorf("%s: %v", p.ID, err)
+			continue
+		}
+		if want := fmt.Sprintf("ID: %q,", p.ID); !bytes.Contains(bytes.Join(bytes.Fields(files["internal/upstream/preset.gen.go"]), []byte(" ")), []byte(want)) {
+			t.Errorf("%s: internal/upstream/preset.gen.go does not hold the preset (no %s)", p.ID, want)
 		}
 	}
 }
