@@ -53,7 +53,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	// with another). So is one without iss from a provider whose metadata
 	// promises iss in every response (RFC 9207 §2.4): an attacker mixing
 	// in a response would simply leave the parameter out.
-	if want := s.provider.Issuer(); q.Has("iss") && want != "" && q.Get("iss") != want {
+	if q.Has("iss") && s.provider.Issuer() != "" && !s.provider.IsIssuer(q.Get("iss")) {
 		s.log.Warn("upstream response from an unexpected issuer", "client_id", pending.ClientID, "iss", q.Get("iss"))
 		fail("access_denied", "the sign-in response did not come from the expected sign-in provider")
 		return

@@ -73,6 +73,9 @@ func (d *DevLogin) UserInfoURL() string { return d.baseURL + "/dev/userinfo" }
 // Issuer is empty: the development form sends no iss parameter.
 func (d *DevLogin) Issuer() string { return "" }
 
+// IsIssuer is false: no iss names the development form.
+func (d *DevLogin) IsIssuer(string) bool { return false }
+
 // IssuerInResponse is false: the development form sends no iss parameter.
 func (d *DevLogin) IssuerInResponse() bool { return false }
 

@@ -15,6 +15,8 @@ type knownIssuer struct {
 
 func (p knownIssuer) Issuer() string { return p.issuer }
 
+func (p knownIssuer) IsIssuer(iss string) bool { return iss == p.issuer }
+
 func (p knownIssuer) IssuerInResponse() bool { return p.promisesIss }
 
 // An upstream authorization response that names another issuer is refused

@@ -113,6 +113,9 @@ type Provider interface {
 	// Issuer is the provider's issuer identifier when it is known (OpenID
 	// discovery), or empty.
 	Issuer() string
+	// IsIssuer reports whether an authorization response's iss names this
+	// provider (for a provider with a known Issuer).
+	IsIssuer(iss string) bool
 	// IssuerInResponse reports whether the provider promises iss in every
 	// authorization response (RFC 9207), so that one without it is refused.
 	IssuerInResponse() bool

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -308,6 +309,32 @@ func (p *Provider) UserInfoURL() string { return p.userInfoURL }
 // Issuer is the issuer found by OpenID discovery, or empty for a provider
 // configured with fixed endpoints.
 func (p *Provider) Issuer() string { return p.issuer }
+
+// IsIssuer reports whether iss is this provider's issuer identifier, as an
+// authorization response names it (RFC 9207). With a shared tenant
+// (Microsoft's common) each tenant is an issuer of its own: iss must then be
+// the tenant issuer template with one tenant's id in its placeholder, and
+// nothing else, so a response from any other provider is still refused.
+func (p *Provider) IsIssuer(iss string) bool {
+	if p.issuer != "" && iss == p.issuer {
+		return true
+	}
+	if p.idTokenIssuer == "" {
+		return false
+	}
+	// The template's text, quoted, with each placeholder matching what
+	// claimIssuer accepts as a claim's value.
+	var pattern strings.Builder
+	last := 0
+	for _, loc := range placeholder.FindAllStringIndex(p.idTokenIssuer, -1) {
+		pattern.WriteString(regexp.QuoteMeta(p.idTokenIssuer[last:loc[0]]))
+		pattern.WriteString(`[A-Za-z0-9._-]+`)
+		last = loc[1]
+	}
+	pattern.WriteString(regexp.QuoteMeta(p.idTokenIssuer[last:]))
+	matched, _ := regexp.MatchString("^"+pattern.String()+"$", iss)
+	return matched && !strings.Contains(iss, "..")
+}
 
 // IssuerInResponse reports whether the provider's metadata promises the iss
 // parameter in every authorization response
