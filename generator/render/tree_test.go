@@ -3,14 +3,17 @@ package render_test
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mcp-oauth/mcp-oauth/generator/catalog"
 	"github.com/mcp-oauth/mcp-oauth/generator/options"
 	"github.com/mcp-oauth/mcp-oauth/generator/render"
+	"github.com/mcp-oauth/mcp-oauth/templates"
 )
 
 // treeOptions are the answers the template tree is itself a project of:
@@ -82,5 +85,29 @@ func TestRenderEveryPreset(t *testing.T) {
 		if want := fmt.Sprintf("ID: %q,", p.ID); !bytes.Contains(bytes.Join(bytes.Fields(files["internal/upstream/preset.gen.go"]), []byte(" ")), []byte(want)) {
 			t.Errorf("%s: internal/upstream/preset.gen.go does not hold the preset (no %s)", p.ID, want)
 		}
+	}
+}
+
+// TestTreeHasNoTemplates keeps the Go of the template tree real Go: no file
+// holds template actions; per-project values are set by syntax tree (see
+// templates/CONVENTIONS.md).
+func TestTreeHasNoTemplates(t *testing.T) {
+	n := 0
+	err := fs.WalkDir(templates.Project, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		src, err := fs.ReadFile(templates.Project, p)
+		if err != nil {
+			return err
+		}
+		n++
+		if bytes.Contains(src, []byte("{{")) {
+			t.Errorf("templates/%s holds {{: Go files of the tree are Go, not text templates", p)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walking the tree: %v, %d Go files", err, n)
 	}
 }

@@ -633,7 +633,13 @@ func TestPresetSignIn(t *testing.T) {
 // TestPresetSDKFlow signs in with the MCP SDK's own OAuth client through
 // the quirkiest presets' fakes and calls a tool, refreshing on the way.
 func TestPresetSDKFlow(t *testing.T) {
-	for _, tc := range []struct{ id, tenant string }{{"tidal", ""}, {"microsoft", "common"}, {"github", ""}, {"slack", ""}, {"oauth2", ""}} {
+	for _, tc := range []struct{ id, tenant string }{
+		{"tidal", ""},
+		{"microsoft", "common"},
+		{"github", ""},
+		{"slack", ""},
+		{"oauth2", ""},
+	} {
 		t.Run(tc.id, func(t *testing.T) {
 			fake := newPresetFake(t, catalogPreset(t, tc.id), cmpOr(tc.tenant, testTenant))
 			env := newMCPEnv(t, fake.provider(t, upstream.Access{}), func(o *Options) { o.AccessTokenTTL = 5 * time.Second })
