@@ -631,17 +631,16 @@ func TestPresetSignIn(t *testing.T) {
 }
 
 // TestPresetSDKFlow signs in with the MCP SDK's own OAuth client through
-// the quirkiest presets' fakes and calls a tool, refreshing on the way.
+// every preset's fake (Microsoft's with the shared tenant common) and calls
+// a tool, refreshing on the way.
 func TestPresetSDKFlow(t *testing.T) {
-	for _, tc := range []struct{ id, tenant string }{
-		{"tidal", ""},
-		{"microsoft", "common"},
-		{"github", ""},
-		{"slack", ""},
-		{"oauth2", ""},
-	} {
-		t.Run(tc.id, func(t *testing.T) {
-			fake := newPresetFake(t, catalogPreset(t, tc.id), cmpOr(tc.tenant, testTenant))
+	for _, p := range presets.All {
+		tenant := testTenant
+		if p.ID == "microsoft" {
+			tenant = "common"
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			fake := newPresetFake(t, p, tenant)
 			env := newMCPEnv(t, fake.provider(t, upstream.Access{}), func(o *Options) { o.AccessTokenTTL = 5 * time.Second })
 			env.alsoUpstream = fake.url
 			ctx := context.Background()
