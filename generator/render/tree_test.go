@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -70,10 +71,16 @@ func TestTreeVariants(t *testing.T) {
 }
 
 // TestRenderEveryPreset renders a project for every preset of the catalog:
-// each renders, and its preset.gen.go is that preset's. (The tree's tests
-// compile every preset's literal and run its sign-in against a fake of its
-// provider, internal/upstream/presets.)
+// each renders, its preset.gen.go is that preset's, and the upstream package
+// builds with it (go build -overlay puts it in the tree's place; the
+// preset is the only Go that differs between providers). The tree's tests
+// run every preset's sign-in against a fake of its provider.
 func TestRenderEveryPreset(t *testing.T) {
+	const preset = "internal/upstream/preset.gen.go"
+	treeFile, err := filepath.Abs(filepath.Join("..", "..", "templates", "project", filepath.FromSlash(preset)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range catalog.Providers() {
 		opts := treeOptions
 		opts.Provider = p.ID
@@ -82,8 +89,25 @@ func TestRenderEveryPreset(t *testing.T) {
 			t.Errorf("%s: %v", p.ID, err)
 			continue
 		}
-		if want := fmt.Sprintf("ID: %q,", p.ID); !bytes.Contains(bytes.Join(bytes.Fields(files["internal/upstream/preset.gen.go"]), []byte(" ")), []byte(want)) {
-			t.Errorf("%s: internal/upstream/preset.gen.go does not hold the preset (no %s)", p.ID, want)
+		if want := fmt.Sprintf("ID: %q,", p.ID); !bytes.Contains(bytes.Join(bytes.Fields(files[preset]), []byte(" ")), []byte(want)) {
+			t.Errorf("%s: %s does not hold the preset (no %s)", p.ID, preset, want)
+		}
+		if testing.Short() {
+			continue
+		}
+		dir := t.TempDir()
+		rendered, overlay := filepath.Join(dir, "preset.gen.go"), filepath.Join(dir, "overlay.json")
+		replace, _ := json.Marshal(map[string]any{"Replace": map[string]string{treeFile: rendered}})
+		if err := os.WriteFile(rendered, files[preset], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(overlay, replace, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("go", "build", "-overlay", overlay, "./templates/project/internal/upstream")
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: the rendered %s does not build: %v\n%s", p.ID, preset, err, out)
 		}
 	}
 }
