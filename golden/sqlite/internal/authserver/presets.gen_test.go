@@ -698,3 +698,23 @@ func TestPresetQuirksRefused(t *testing.T) {
 
 // b64 is base64url without padding, as JWTs use.
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// TestSlackErrorAnsweredOK checks Slack's way of failing: its token
+// endpoint answers an error with 200 OK and {"ok": false}. That is a failed
+// sign-in (no code reaches the client), not a token.
+func TestSlackErrorAnsweredOK(t *testing.T) {
+	env, fake := newPresetEnv(t, catalogPreset(t, "slack"), testTenant, upstream.Access{})
+	// The fake now takes only Basic, and the server sends the form: the
+	// fake refuses the client, with 200 and {"ok": false}.
+	fake.preset.TokenAuth = "client_secret_basic"
+	body, page, denied := env.signIn(fake)
+	if body != nil || page != nil || denied == nil {
+		t.Fatalf("sign-in against a failing Slack: tokens %v, page %v, redirect %v; want an error redirect", body, page, denied)
+	}
+	if q := denied.Query(); q.Get("error") != "server_error" || q.Has("code") {
+		t.Errorf("redirect %v, want error=server_error and no code", q)
+	}
+	if n := env.store.count("SaveCode"); n != 0 {
+		t.Errorf("SaveCode called %d times", n)
+	}
+}
