@@ -101,12 +101,16 @@ func start(f Flaw, tls, manage bool) *Server {
 			mux.ServeHTTP(w, r)
 		})
 	}
+	// The handlers read fx.URL: it is set before the server starts, so
+	// that no request can see it unset.
+	fx.srv = httptest.NewUnstartedServer(h)
 	if tls {
-		fx.srv = httptest.NewTLSServer(h)
+		fx.URL = "https://" + fx.srv.Listener.Addr().String()
+		fx.srv.StartTLS()
 	} else {
-		fx.srv = httptest.NewServer(h)
+		fx.URL = "http://" + fx.srv.Listener.Addr().String()
+		fx.srv.Start()
 	}
-	fx.URL = fx.srv.URL
 	return fx
 }
 
