@@ -201,6 +201,7 @@ func TestStoreRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("restart tests build and start generated servers")
 	}
+	usePrivateServices(t)
 	for _, store := range []string{"redis", "postgres"} {
 		t.Run(store, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -374,6 +375,47 @@ func deleteAccessTokenSilently(t *testing.T, store, accessToken string) {
 	}
 	if err != nil || strings.TrimSpace(string(out)) != "1" {
 		t.Fatalf("deleting the access token in %s: %v %q", store, err, out)
+	}
+}
+
+// usePrivateServices starts a Redis and a PostgreSQL of the test's own,
+// with .ci/services on free ports in a directory of their own, and points
+// REDIS_URL, DATABASE_URL and services at them until the test ends. A test
+// that stops its store must not stop the one the other test packages,
+// running at the same time, share.
+func usePrivateServices(t *testing.T) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "mcp-oauth-private-services-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PostgreSQL runs as its own user, which must reach its data directory.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MCP_OAUTH_SERVICES_DIR", dir)
+	t.Setenv("MCP_OAUTH_REDIS_PORT", strconv.Itoa(freePort(t)))
+	t.Setenv("MCP_OAUTH_PG_PORT", strconv.Itoa(freePort(t)))
+	out, err := exec.Command("bash", "../.ci/services").Output()
+	if err != nil {
+		if os.Getenv("CI") != "true" {
+			t.Skipf("SKIPPED: cannot start private Redis and PostgreSQL servers here (%v), so the store restart test did not run", err)
+		}
+		t.Fatalf("starting private Redis and PostgreSQL servers: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		for _, store := range []string{"redis", "postgres"} {
+			if out, err := exec.Command("bash", "../.ci/services", "stop", store).CombinedOutput(); err != nil {
+				t.Logf("stopping the private %s: %v\n%s", store, err, out)
+			}
+		}
+		os.RemoveAll(dir)
+	})
+	for line := range strings.Lines(string(out)) {
+		name, value, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
+		if ok {
+			t.Setenv(name, strings.Trim(value, "'"))
+		}
 	}
 }
 

@@ -97,10 +97,16 @@ func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[strin
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed once the process has been waited for, with its
+	// error in waitErr: the one way the test learns the server is gone
+	// (cmd.ProcessState is Wait's to write).
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
+		select {
+		case <-exited:
+		default:
 			cmd.Process.Signal(syscall.SIGTERM)
 			<-exited
 		}
@@ -112,8 +118,8 @@ func Start(ctx context.Context, t testing.TB, bin, baseURL string, env map[strin
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("server exited: %v\n%s", err, logs.String())
+		case <-exited:
+			t.Fatalf("server exited: %v\n%s", waitErr, logs.String())
 		default:
 		}
 		resp, err := http.Get(baseURL + "/healthz")
