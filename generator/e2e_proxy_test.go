@@ -206,10 +206,15 @@ http {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start nginx: %v", err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed once nginx has been waited for, its error in
+	// waitErr (cmd.ProcessState is Wait's to write).
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
+		select {
+		case <-exited:
+		default:
 			cmd.Process.Signal(syscall.SIGQUIT)
 			<-exited
 		}
@@ -221,9 +226,9 @@ http {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
-		case err := <-exited:
+		case <-exited:
 			errorLog, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx exited: %v\n%s\n%s", err, logs.String(), errorLog)
+			t.Fatalf("nginx exited: %v\n%s\n%s", waitErr, logs.String(), errorLog)
 		default:
 		}
 		resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(proxyPort) + "/healthz")
