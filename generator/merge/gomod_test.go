@@ -1,49 +1,18 @@
 package merge
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/modfile"
+
+	"github.com/mcp-oauth/mcp-oauth/generator/merge/mergetest"
 )
 
 // testBase stands for the directory regeneration keeps base copies in.
 const testBase = ".mcp-oauth/base"
-
-const sqliteGoMod = `module example.com/srv
-
-go 1.25.0
-
-require (
-	github.com/modelcontextprotocol/go-sdk v1.8.0
-	golang.org/x/oauth2 v0.38.0
-	modernc.org/sqlite v1.62.0
-)
-
-require (
-	github.com/google/jsonschema-go v0.3.0 // indirect
-	modernc.org/libc v1.66.0 // indirect
-)
-`
-
-const redisGoMod = `module example.com/srv
-
-go 1.25.0
-
-require (
-	github.com/modelcontextprotocol/go-sdk v1.8.0
-	github.com/redis/go-redis/v9 v9.23.0
-	golang.org/x/oauth2 v0.38.0
-)
-
-require (
-	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/google/jsonschema-go v0.3.0 // indirect
-)
-`
 
 // requires returns the requirements of a go.mod as "path version" and
 // "path version // indirect" strings.
@@ -63,9 +32,9 @@ func requires(t *testing.T, gomod []byte) []string {
 }
 
 func TestMergeGoModStoreSwitchKeepsUserRequirement(t *testing.T) {
-	ours := strings.Replace(sqliteGoMod, "\tmodernc.org/sqlite v1.62.0\n",
+	ours := strings.Replace(mergetest.SQLiteGoMod, "\tmodernc.org/sqlite v1.62.0\n",
 		"\tmodernc.org/sqlite v1.62.0\n\t// uuid for request ids\n\tgithub.com/google/uuid v1.6.0\n", 1)
-	got, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
+	got, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{
 		"github.com/modelcontextprotocol/go-sdk v1.8.0",
@@ -79,7 +48,7 @@ func TestMergeGoModStoreSwitchKeepsUserRequirement(t *testing.T) {
 	assert.NotContains(t, string(got), "modernc.org")
 
 	// Merging the result again against the new render changes nothing.
-	again, _, err := GoMod(testBase, []byte(redisGoMod), got, []byte(redisGoMod), nil)
+	again, _, err := GoMod(testBase, []byte(mergetest.RedisGoMod), got, []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(got), string(again))
 }
@@ -87,7 +56,7 @@ func TestMergeGoModStoreSwitchKeepsUserRequirement(t *testing.T) {
 func TestMergeGoModVersions(t *testing.T) {
 	const path = "golang.org/x/oauth2"
 	withVersion := func(v string) string {
-		return strings.Replace(sqliteGoMod, path+" v0.38.0", path+" "+v, 1)
+		return strings.Replace(mergetest.SQLiteGoMod, path+" v0.38.0", path+" "+v, 1)
 	}
 	tests := []struct {
 		name               string
@@ -112,8 +81,8 @@ func TestMergeGoModVersions(t *testing.T) {
 func TestMergeGoModDroppedRequirement(t *testing.T) {
 	// The generator drops sqlite. The user had bumped sqlite's libc
 	// themselves: that line is theirs now and stays; sqlite itself goes.
-	ours := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0", "modernc.org/libc v1.67.0", 1)
-	got, kept, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
+	ours := strings.Replace(mergetest.SQLiteGoMod, "modernc.org/libc v1.66.0", "modernc.org/libc v1.67.0", 1)
+	got, kept, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	reqs := requires(t, got)
 	assert.Contains(t, reqs, "modernc.org/libc v1.67.0 // indirect")
@@ -126,7 +95,7 @@ func TestMergeGoModKeepsDroppedModuleTheUserImports(t *testing.T) {
 	// directly without go.mod saying so. Switching to redis must not
 	// drop it, nor the generator's other former indirect requirements
 	// that libc may need.
-	got, kept, err := GoMod(testBase, []byte(sqliteGoMod), []byte(sqliteGoMod), []byte(redisGoMod),
+	got, kept, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(mergetest.SQLiteGoMod), []byte(mergetest.RedisGoMod),
 		[]string{"context", "modernc.org/libc/sys/types"})
 	require.NoError(t, err)
 	reqs := requires(t, got)
@@ -135,7 +104,7 @@ func TestMergeGoModKeepsDroppedModuleTheUserImports(t *testing.T) {
 	assert.Equal(t, []string{"modernc.org/libc"}, kept)
 
 	// Nothing of the old store imported: nothing kept.
-	got, kept, err = GoMod(testBase, []byte(sqliteGoMod), []byte(sqliteGoMod), []byte(redisGoMod), []string{"github.com/google/uuid"})
+	got, kept, err = GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(mergetest.SQLiteGoMod), []byte(mergetest.RedisGoMod), []string{"github.com/google/uuid"})
 	require.NoError(t, err)
 	assert.Empty(t, kept)
 	assert.NotContains(t, string(got), "modernc.org")
@@ -143,8 +112,8 @@ func TestMergeGoModKeepsDroppedModuleTheUserImports(t *testing.T) {
 
 func TestMergeGoModKeepsDroppedModuleTheUserMadeDirect(t *testing.T) {
 	// go mod tidy removed the indirect mark because the user imports it.
-	ours := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
-	got, kept, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
+	ours := strings.Replace(mergetest.SQLiteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
+	got, kept, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "modernc.org/libc v1.66.0")
 	assert.Equal(t, []string{"modernc.org/libc"}, kept)
@@ -153,8 +122,8 @@ func TestMergeGoModKeepsDroppedModuleTheUserMadeDirect(t *testing.T) {
 func TestMergeGoModRestoresRemovedGeneratorRequirement(t *testing.T) {
 	// Generated code imports the generator's requirements: a requirement
 	// the user deleted comes back, or the project would not build.
-	ours := strings.Replace(sqliteGoMod, "\tgolang.org/x/oauth2 v0.38.0\n", "", 1)
-	got, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod), nil)
+	ours := strings.Replace(mergetest.SQLiteGoMod, "\tgolang.org/x/oauth2 v0.38.0\n", "", 1)
+	got, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.SQLiteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "golang.org/x/oauth2 v0.38.0")
 }
@@ -162,21 +131,21 @@ func TestMergeGoModRestoresRemovedGeneratorRequirement(t *testing.T) {
 func TestMergeGoModIndirect(t *testing.T) {
 	// The user now imports jsonschema-go directly (go mod tidy dropped the
 	// indirect mark): the mark stays off while the generator keeps it.
-	ours := strings.Replace(sqliteGoMod, "github.com/google/jsonschema-go v0.3.0 // indirect", "github.com/google/jsonschema-go v0.3.0", 1)
-	got, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(sqliteGoMod), nil)
+	ours := strings.Replace(mergetest.SQLiteGoMod, "github.com/google/jsonschema-go v0.3.0 // indirect", "github.com/google/jsonschema-go v0.3.0", 1)
+	got, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.SQLiteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "github.com/google/jsonschema-go v0.3.0")
 
 	// The generator now requires a module directly that was indirect.
-	theirs := strings.Replace(sqliteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
-	got, _, err = GoMod(testBase, []byte(sqliteGoMod), []byte(sqliteGoMod), []byte(theirs), nil)
+	theirs := strings.Replace(mergetest.SQLiteGoMod, "modernc.org/libc v1.66.0 // indirect", "modernc.org/libc v1.66.0", 1)
+	got, _, err = GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(mergetest.SQLiteGoMod), []byte(theirs), nil)
 	require.NoError(t, err)
 	assert.Contains(t, requires(t, got), "modernc.org/libc v1.66.0")
 }
 
 func TestMergeGoModDirectives(t *testing.T) {
 	set := func(module, goVer string) string {
-		s := strings.Replace(sqliteGoMod, "module example.com/srv", "module "+module, 1)
+		s := strings.Replace(mergetest.SQLiteGoMod, "module example.com/srv", "module "+module, 1)
 		return strings.Replace(s, "go 1.25.0", "go "+goVer, 1)
 	}
 	tests := []struct {
@@ -204,7 +173,7 @@ func TestMergeGoModDirectives(t *testing.T) {
 }
 
 func TestMergeGoModKeepsUserDirectives(t *testing.T) {
-	ours := sqliteGoMod + `
+	ours := mergetest.SQLiteGoMod + `
 toolchain go1.26.8
 
 replace golang.org/x/oauth2 => ../oauth2
@@ -213,7 +182,7 @@ exclude golang.org/x/net v0.1.0
 
 tool golang.org/x/tools/cmd/stringer
 `
-	got, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte(ours), []byte(redisGoMod), nil)
+	got, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(ours), []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	for _, line := range []string{
 		"toolchain go1.26.8",
@@ -228,24 +197,24 @@ tool golang.org/x/tools/cmd/stringer
 func TestMergeGoModGeneratorReplace(t *testing.T) {
 	const repl = "\nreplace example.com/fork => example.com/fork v1.0.1\n"
 	// Added by the generator.
-	got, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte(sqliteGoMod), []byte(sqliteGoMod+repl), nil)
+	got, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte(mergetest.SQLiteGoMod), []byte(mergetest.SQLiteGoMod+repl), nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "replace example.com/fork => example.com/fork v1.0.1")
 	// Dropped by the generator.
-	got, _, err = GoMod(testBase, []byte(sqliteGoMod+repl), []byte(sqliteGoMod+repl), []byte(sqliteGoMod), nil)
+	got, _, err = GoMod(testBase, []byte(mergetest.SQLiteGoMod+repl), []byte(mergetest.SQLiteGoMod+repl), []byte(mergetest.SQLiteGoMod), nil)
 	require.NoError(t, err)
 	assert.NotContains(t, string(got), "replace")
 	// Dropped by the generator, but the user had pointed it elsewhere.
 	userRepl := "\nreplace example.com/fork => ../fork\n"
-	got, _, err = GoMod(testBase, []byte(sqliteGoMod+repl), []byte(sqliteGoMod+userRepl), []byte(sqliteGoMod), nil)
+	got, _, err = GoMod(testBase, []byte(mergetest.SQLiteGoMod+repl), []byte(mergetest.SQLiteGoMod+userRepl), []byte(mergetest.SQLiteGoMod), nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "replace example.com/fork => ../fork")
 }
 
 func TestMergeGoModWithoutBase(t *testing.T) {
-	ours := strings.Replace(sqliteGoMod, "\tmodernc.org/sqlite v1.62.0\n", "\tmodernc.org/sqlite v1.62.0\n\tgithub.com/google/uuid v1.6.0\n", 1)
+	ours := strings.Replace(mergetest.SQLiteGoMod, "\tmodernc.org/sqlite v1.62.0\n", "\tmodernc.org/sqlite v1.62.0\n\tgithub.com/google/uuid v1.6.0\n", 1)
 	ours = strings.Replace(ours, "golang.org/x/oauth2 v0.38.0", "golang.org/x/oauth2 v0.39.0", 1)
-	got, _, err := GoMod(testBase, nil, []byte(ours), []byte(redisGoMod), nil)
+	got, _, err := GoMod(testBase, nil, []byte(ours), []byte(mergetest.RedisGoMod), nil)
 	require.NoError(t, err)
 	reqs := requires(t, got)
 	assert.Contains(t, reqs, "github.com/google/uuid v1.6.0")
@@ -254,33 +223,29 @@ func TestMergeGoModWithoutBase(t *testing.T) {
 }
 
 func TestMergeGoModErrorsNameTheFile(t *testing.T) {
-	_, _, err := GoMod(testBase, []byte(sqliteGoMod), []byte("module example.com/srv\n\nrequire (\n\tbroken\n)\n"), []byte(redisGoMod), nil)
+	_, _, err := GoMod(testBase, []byte(mergetest.SQLiteGoMod), []byte("module example.com/srv\n\nrequire (\n\tbroken\n)\n"), []byte(mergetest.RedisGoMod), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go.mod:4")
 
-	_, _, err = GoMod(testBase, []byte("nonsense here\n"), []byte(sqliteGoMod), []byte(redisGoMod), nil)
+	_, _, err = GoMod(testBase, []byte("nonsense here\n"), []byte(mergetest.SQLiteGoMod), []byte(mergetest.RedisGoMod), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), testBase+"/go.mod")
 }
 
 const (
-	sumSDK       = "github.com/modelcontextprotocol/go-sdk v1.8.0 h1:sdk=\ngithub.com/modelcontextprotocol/go-sdk v1.8.0/go.mod h1:sdkmod=\n"
-	sumSqlite    = "modernc.org/sqlite v1.62.0 h1:sq=\nmodernc.org/sqlite v1.62.0/go.mod h1:sqmod=\n"
-	sumRedis     = "github.com/redis/go-redis/v9 v9.23.0 h1:rd=\ngithub.com/redis/go-redis/v9 v9.23.0/go.mod h1:rdmod=\n"
-	sumUUID      = "github.com/google/uuid v1.6.0 h1:uu=\ngithub.com/google/uuid v1.6.0/go.mod h1:uumod=\n"
 	sumSysNewer  = "golang.org/x/sys v0.50.0 h1:sys50=\ngolang.org/x/sys v0.50.0/go.mod h1:sys50mod=\n"
 	sumSysGenVer = "golang.org/x/sys v0.49.0 h1:sys49=\ngolang.org/x/sys v0.49.0/go.mod h1:sys49mod=\n"
 )
 
 func TestMergeGoSum(t *testing.T) {
-	base := sumSDK + sumSqlite + sumSysGenVer
+	base := mergetest.SumSDK + mergetest.SumSQLite + sumSysGenVer
 	// The user added uuid, which pulled a newer x/sys.
-	ours := sumUUID + sumSDK + sumSqlite + sumSysGenVer + sumSysNewer
-	theirs := sumRedis + sumSDK + sumSysGenVer
+	ours := mergetest.SumUUID + mergetest.SumSDK + mergetest.SumSQLite + sumSysGenVer + sumSysNewer
+	theirs := mergetest.SumRedis + mergetest.SumSDK + sumSysGenVer
 	got, err := GoSum(testBase, []byte(base), []byte(ours), []byte(theirs), false)
 	require.NoError(t, err)
-	want := sumUUID + sumSDK + sumRedis + sumSysGenVer + sumSysNewer
-	assert.Equal(t, sortedSum(want), string(got))
+	want := mergetest.SumUUID + mergetest.SumSDK + mergetest.SumRedis + sumSysGenVer + sumSysNewer
+	assert.Equal(t, mergetest.SortedSum(want), string(got))
 	assert.NotContains(t, string(got), "modernc.org/sqlite", "the old store's checksums go")
 }
 
@@ -288,16 +253,16 @@ func TestMergeGoSumKeepDropped(t *testing.T) {
 	// The merged go.mod still requires modules the generator dropped (the
 	// user's code imports one): every line of ours stays, since those
 	// modules' dependency graph needs them.
-	base := sumSDK + sumSqlite + sumSysGenVer
-	got, err := GoSum(testBase, []byte(base), []byte(base), []byte(sumSDK+sumRedis), true)
+	base := mergetest.SumSDK + mergetest.SumSQLite + sumSysGenVer
+	got, err := GoSum(testBase, []byte(base), []byte(base), []byte(mergetest.SumSDK+mergetest.SumRedis), true)
 	require.NoError(t, err)
-	assert.Equal(t, sortedSum(sumSDK+sumRedis+sumSqlite+sumSysGenVer), string(got))
+	assert.Equal(t, mergetest.SortedSum(mergetest.SumSDK+mergetest.SumRedis+mergetest.SumSQLite+sumSysGenVer), string(got))
 }
 
 func TestMergeGoSumWithoutBaseKeepsEverything(t *testing.T) {
-	got, err := GoSum(testBase, nil, []byte(sumSqlite+sumUUID), []byte(sumSDK), false)
+	got, err := GoSum(testBase, nil, []byte(mergetest.SumSQLite+mergetest.SumUUID), []byte(mergetest.SumSDK), false)
 	require.NoError(t, err)
-	assert.Equal(t, sortedSum(sumUUID+sumSDK+sumSqlite), string(got))
+	assert.Equal(t, mergetest.SortedSum(mergetest.SumUUID+mergetest.SumSDK+mergetest.SumSQLite), string(got))
 }
 
 func TestMergeGoSumOrderIsTheGoCommands(t *testing.T) {
@@ -310,15 +275,7 @@ func TestMergeGoSumOrderIsTheGoCommands(t *testing.T) {
 }
 
 func TestMergeGoSumMalformed(t *testing.T) {
-	_, err := GoSum(testBase, nil, []byte(sumSDK+"garbage\n"), []byte(sumSDK), false)
+	_, err := GoSum(testBase, nil, []byte(mergetest.SumSDK+"garbage\n"), []byte(mergetest.SumSDK), false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go.sum:3")
-}
-
-// sortedSum puts go.sum lines in the order the tests above expect; the
-// inputs are chosen so that plain string order is the go command's order.
-func sortedSum(s string) string {
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	slices.Sort(lines)
-	return strings.Join(lines, "\n") + "\n"
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-oauth/mcp-oauth/generator/merge/mergetest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,8 +20,8 @@ func gen(body string) string { return GeneratedHeader + "\n\n" + body }
 
 // v1 is a small project as the generator would render it.
 var v1 = map[string]string{
-	"go.mod":                       sqliteGoMod,
-	"go.sum":                       sumSDK + sumSqlite,
+	"go.mod":                       mergetest.SQLiteGoMod,
+	"go.sum":                       mergetest.SumSDK + mergetest.SumSQLite,
 	"README.md":                    "# srv\n\nAn MCP server.\n\n## Configuration\n\nSQLITE_PATH\n\n## License\n\nMIT\n",
 	"main.gen.go":                  gen("package main\n\nfunc main() {}\n"),
 	"internal/store/store.gen.go":  gen("package store\n"),
@@ -29,8 +31,8 @@ var v1 = map[string]string{
 
 // v2 is the render after switching the store to redis and renaming.
 var v2 = map[string]string{
-	"go.mod":                      redisGoMod,
-	"go.sum":                      sumSDK + sumRedis,
+	"go.mod":                      mergetest.RedisGoMod,
+	"go.sum":                      mergetest.SumSDK + mergetest.SumRedis,
 	"README.md":                   "# srv2\n\nAn MCP server.\n\n## Configuration\n\nREDIS_URL\n\n## License\n\nMIT\n",
 	"main.gen.go":                 gen("package main\n\nfunc main() { println() }\n"),
 	"internal/store/store.gen.go": gen("package store\n"),
@@ -186,8 +188,8 @@ func TestRegenerateSwitchStoreKeepsEdits(t *testing.T) {
 	// The user's edits: a tool, a README section, a dependency.
 	writeFile(t, dir, "tools.go", "package main\n\n// my tool\n")
 	writeFile(t, dir, "README.md", v1["README.md"]+"\n## Deploying\n\nfly deploy\n")
-	writeFile(t, dir, "go.mod", strings.Replace(sqliteGoMod, "\tmodernc.org/sqlite v1.62.0\n", "\tmodernc.org/sqlite v1.62.0\n\tgithub.com/google/uuid v1.6.0\n", 1))
-	writeFile(t, dir, "go.sum", sumSDK+sumSqlite+sumUUID)
+	writeFile(t, dir, "go.mod", strings.Replace(mergetest.SQLiteGoMod, "\tmodernc.org/sqlite v1.62.0\n", "\tmodernc.org/sqlite v1.62.0\n\tgithub.com/google/uuid v1.6.0\n", 1))
+	writeFile(t, dir, "go.sum", mergetest.SumSDK+mergetest.SumSQLite+mergetest.SumUUID)
 
 	p := plan(t, dir, v2, false)
 	assert.Equal(t, map[string]Action{
@@ -208,7 +210,7 @@ func TestRegenerateSwitchStoreKeepsEdits(t *testing.T) {
 	assert.Contains(t, gomod, "github.com/google/uuid v1.6.0")
 	assert.Contains(t, gomod, "github.com/redis/go-redis/v9 v9.23.0")
 	assert.NotContains(t, gomod, "modernc.org")
-	assert.Equal(t, sortedSum(sumSDK+sumRedis+sumUUID), readFile(t, dir, "go.sum"))
+	assert.Equal(t, mergetest.SortedSum(mergetest.SumSDK+mergetest.SumRedis+mergetest.SumUUID), readFile(t, dir, "go.sum"))
 	assert.Equal(t, v2["internal/store/redis.gen.go"], readFile(t, dir, "internal/store/redis.gen.go"))
 	assert.NoFileExists(t, filepath.Join(dir, "internal", "store", "sqlite.gen.go"))
 	assertNoTempFiles(t, dir)
@@ -567,7 +569,7 @@ func TestRegenerateKeepsModulesTheUserImports(t *testing.T) {
 	gomod := readFile(t, dir, "go.mod")
 	assert.Contains(t, gomod, "\tmodernc.org/libc v1.66.0\n")
 	assert.NotContains(t, gomod, "modernc.org/sqlite")
-	assert.Contains(t, readFile(t, dir, "go.sum"), sumSqlite, "checksums stay while go.mod keeps dropped modules")
+	assert.Contains(t, readFile(t, dir, "go.sum"), mergetest.SumSQLite, "checksums stay while go.mod keeps dropped modules")
 	assert.Contains(t, p.Summary(true), "merged go.mod: kept modernc.org/libc, no longer required by the generator but by your code")
 	assert.Empty(t, plan(t, dir, v2, false).Pending())
 }

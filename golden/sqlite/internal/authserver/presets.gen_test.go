@@ -3,6 +3,7 @@
 package authserver
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -403,15 +404,8 @@ func (f *presetFake) userinfo(w http.ResponseWriter, r *http.Request) {
 	if f.preset.ID == "slack" {
 		info["ok"] = true
 	}
-	w.Header().Set("Content-Type", cmpOr(want, "application/json"))
+	w.Header().Set("Content-Type", cmp.Or(want, "application/json"))
 	json.NewEncoder(w).Encode(info)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (f *presetFake) emails(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@
 package authserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -72,7 +73,7 @@ func TestAccessRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hookCalls := 0
-			env, fake := newPresetEnv(t, catalogPreset(t, tt.preset), cmpOr(tt.tenant, testTenant), tt.access, func(o *Options) {
+			env, fake := newPresetEnv(t, catalogPreset(t, tt.preset), cmp.Or(tt.tenant, testTenant), tt.access, func(o *Options) {
 				o.AllowSignIn = func(context.Context, upstream.Identity) error { hookCalls++; return nil }
 			})
 			if tt.user != nil {
