@@ -188,9 +188,13 @@ func TestBrowser(t *testing.T) {
 		}
 		tab.do(chromedp.KeyEvent("\r"))
 		tab.waitPath("/dev/login")
-		// The name field has the focus: type and press Enter.
-		if chromedpEval[string](tab, `document.activeElement.id`) != "name" {
-			t.Fatal("the sign-in form's field does not have the focus")
+		// The name field has the focus: type and press Enter. Browsers apply
+		// autofocus at a rendering update, which can come after the load
+		// event on a busy machine: give it a moment.
+		for deadline := time.Now().Add(2 * time.Second); chromedpEval[string](tab, `document.activeElement.id`) != "name"; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the sign-in form's field does not have the focus")
+			}
 		}
 		if *updateScreenshots {
 			tab.do(chromedp.EmulateViewport(720, 600, chromedp.EmulateScale(2)))
