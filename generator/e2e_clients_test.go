@@ -94,8 +94,8 @@ func TestThirdPartyClients(t *testing.T) {
 			})
 			for _, client := range thirdPartyClients {
 				// The other two stores share their MCP handler with one of
-				// these (memory is stateful like sqlite, postgres stateless
-				// like redis); mcp-go, whose protocol probe once failed on
+				// these (memory serves sessions as sqlite does, postgres as
+				// redis does); mcp-go, whose protocol probe once failed on
 				// stateful servers, runs against them too.
 				if (store == "memory" || store == "postgres") && client.name != "mcp-go" {
 					continue

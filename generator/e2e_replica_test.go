@@ -116,6 +116,28 @@ func TestReplicas(t *testing.T) {
 				t.Fatalf("whoami on A = %s, want the signed-in user %s", toolText(res), devUser)
 			}
 			session.Close()
+
+			// An MCP session opened on A, at a revision with sessions, whose
+			// requests the load balancer sends to either replica: B serves
+			// them without the session, A within it.
+			client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "v0.0.1"}, nil)
+			session, err = client.Connect(ctx, bearerTransport(ctx, urlA, tokens.AccessToken), &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+			if err != nil {
+				t.Fatalf("connect to A at 2025-11-25: %v", err)
+			}
+			if session.ID() == "" {
+				t.Fatal("A opened no session at 2025-11-25")
+			}
+			for _, target := range []string{urlB, urlA} {
+				if status, body := whoamiInSession(ctx, t, target, tokens.AccessToken, session.ID()); status != http.StatusOK || !strings.Contains(body, devUser) {
+					t.Errorf("whoami on %s in the session A opened: %d %s", target, status, body)
+				}
+			}
+			if res, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "whoami"}); err != nil || res.IsError {
+				t.Errorf("whoami on A through the SDK's session: %v %v", err, toolText(res))
+			}
+			session.Close()
+
 			// Refresh on B, then revoke on A: B must reject the token at once.
 			status, refreshed := c.refresh(ctx, t, urlB, tokens.RefreshToken)
 			if status != http.StatusOK {
@@ -191,6 +213,33 @@ func TestReplicas(t *testing.T) {
 			t.Logf("%d codes sent to both replicas at once: each redeemed exactly once (winners %v)", replicaRaceRounds, wins)
 		})
 	}
+}
+
+// whoamiInSession calls the whoami tool at baseURL with the Mcp-Session-Id
+// header session, as a client of that session does, and returns the
+// status and the body of the answer.
+func whoamiInSession(ctx context.Context, t *testing.T, baseURL, accessToken, session string) (int, string) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"whoami","arguments":{}}}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/mcp", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", session)
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(raw)
 }
 
 // TestStoreRestart stops the store under a running server and starts it

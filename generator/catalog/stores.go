@@ -24,7 +24,8 @@ type Store struct {
 	// error that reports it missing.
 	Example string
 	// Shared reports whether replicas share the store behind a load
-	// balancer; the generated /mcp handler is then stateless.
+	// balancer; the generated /mcp handler then serves the MCP sessions
+	// of other replicas statelessly.
 	Shared bool
 	// Driver is the module of the store's client library, required by the
 	// generated go.mod only for this backend; empty for none.

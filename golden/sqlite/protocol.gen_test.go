@@ -11,30 +11,32 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-
-	"example.com/example/internal/project"
 )
 
-// stateless is how main builds the /mcp handler for this store.
-const stateless = project.Shared
-
-// newVersionedMCP serves an MCP server with one tool the way main does:
-// the SDK's handler, stateful or not as for this store, behind
-// withProtocolVersions.
-func newVersionedMCP(t *testing.T) string {
+// newVersionedMCP serves an MCP server with one tool the way main does
+// (mcpEndpoint), as one process (shared false) or as a replica of several
+// (shared true), whatever this project's store.
+func newVersionedMCP(t *testing.T, shared bool) (url string, ids *sessionIDs) {
 	t.Helper()
-	server := mcp.NewServer(&mcp.Implementation{Name: "protocol-test", Version: "test"}, nil)
+	ids = newSessionIDs()
+	server := mcp.NewServer(&mcp.Implementation{Name: "protocol-test", Version: "test"}, &mcp.ServerOptions{GetSessionID: ids.next})
 	type empty struct{}
 	mcp.AddTool(server, &mcp.Tool{Name: "noop"}, func(context.Context, *mcp.CallToolRequest, empty) (*mcp.CallToolResult, empty, error) {
 		return &mcp.CallToolResult{}, empty{}, nil
 	})
-	opts := &mcp.StreamableHTTPOptions{Stateless: stateless}
-	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, opts)
-	ts := httptest.NewServer(withProtocolVersions(server, handler, opts))
+	ts := httptest.NewServer(mcpEndpoint(server, mcp.StreamableHTTPOptions{SessionTimeout: time.Minute}, ids, shared))
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, ids
+}
+
+// eachMode runs f for one process and for a replica.
+func eachMode(t *testing.T, f func(t *testing.T, shared bool)) {
+	for _, shared := range []bool{false, true} {
+		t.Run(map[bool]string{false: "one process", true: "replica"}[shared], func(t *testing.T) { f(t, shared) })
+	}
 }
 
 // rpcAnswer is a JSON-RPC answer as a client reads it.
@@ -51,14 +53,26 @@ type rpcAnswer struct {
 	} `json:"error"`
 }
 
-// postAt sends one request of method at protocol version, in the header and
-// in _meta as a 2026-07-28 client does, and reads the answer.
+// postAt sends one request of method at protocol version, in the header
+// (and in _meta, from 2026-07-28 on, as a client of those revisions does),
+// and reads the answer.
 func postAt(t *testing.T, url, version, method string) (int, rpcAnswer) {
 	t.Helper()
-	body := `{"jsonrpc":"2.0","id":7,"method":"` + method + `","params":{"_meta":{` +
-		`"io.modelcontextprotocol/protocolVersion":"` + version + `",` +
-		`"io.modelcontextprotocol/clientInfo":{"name":"test","version":"0"},` +
-		`"io.modelcontextprotocol/clientCapabilities":{}}}}`
+	return postIn(t, url, "", version, method)
+}
+
+// postIn is postAt in a session: with the Mcp-Session-Id header session,
+// unless it is empty.
+func postIn(t *testing.T, url, session, version, method string) (int, rpcAnswer) {
+	t.Helper()
+	params := `{}`
+	if version >= statelessRevision {
+		params = `{"_meta":{` +
+			`"io.modelcontextprotocol/protocolVersion":"` + version + `",` +
+			`"io.modelcontextprotocol/clientInfo":{"name":"test","version":"0"},` +
+			`"io.modelcontextprotocol/clientCapabilities":{}}}`
+	}
+	body := `{"jsonrpc":"2.0","id":7,"method":"` + method + `","params":` + params + `}`
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +81,9 @@ func postAt(t *testing.T, url, version, method string) (int, rpcAnswer) {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", version)
 	req.Header.Set("Mcp-Method", method)
+	if session != "" {
+		req.Header.Set("Mcp-Session-Id", session)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +102,9 @@ func postAt(t *testing.T, url, version, method string) (int, rpcAnswer) {
 		}
 	}
 	var answer rpcAnswer
+	if resp.StatusCode >= 400 && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		return resp.StatusCode, answer // the SDK's refusals before JSON-RPC: no answer
+	}
 	if err := json.Unmarshal(raw, &answer); err != nil {
 		t.Fatalf("%s at %s: %d %s with a body that is not JSON-RPC: %v\n%s", method, version, resp.StatusCode, resp.Header.Get("Content-Type"), err, raw)
 	}
@@ -114,69 +134,168 @@ func wantUnsupported(t *testing.T, status int, answer rpcAnswer, requested strin
 }
 
 func TestUnknownProtocolVersionRefused(t *testing.T) {
-	url := newVersionedMCP(t)
-	// One version from before MCP and one from after this SDK: neither is
-	// served, whatever the store.
-	for _, version := range []string{"1900-01-01", "2099-01-01"} {
-		status, answer := postAt(t, url, version, "tools/list")
-		wantUnsupported(t, status, answer, version)
-	}
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, _ := newVersionedMCP(t, shared)
+		// One version from before MCP and one from after this SDK: neither
+		// is served.
+		for _, version := range []string{"1900-01-01", "2099-01-01"} {
+			status, answer := postAt(t, url, version, "tools/list")
+			wantUnsupported(t, status, answer, version)
+		}
+	})
 }
 
 // TestServerDiscoverAtStatelessRevision is the probe mcp-go v1.2.1, the
 // Vercel AI SDK and the Go SDK's client open with: server/discover at
-// 2026-07-28. Whatever the store, the server serves that revision and says
-// so.
+// 2026-07-28. The server serves that revision and says so.
 func TestServerDiscoverAtStatelessRevision(t *testing.T) {
-	url := newVersionedMCP(t)
-	status, answer := postAt(t, url, statelessRevision, "server/discover")
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, _ := newVersionedMCP(t, shared)
+		status, answer := postAt(t, url, statelessRevision, "server/discover")
+		var result struct {
+			SupportedVersions []string `json:"supportedVersions"`
+		}
+		if status != http.StatusOK || answer.Error != nil || json.Unmarshal(answer.Result, &result) != nil {
+			t.Fatalf("server/discover: %d, error %+v, want a result", status, answer.Error)
+		}
+		if !slices.Contains(result.SupportedVersions, statelessRevision) {
+			t.Errorf("supportedVersions %v, want %s: a client that takes the result for success then fails at its first call", result.SupportedVersions, statelessRevision)
+		}
+	})
+}
+
+// wantNoop checks the answer to tools/list: the one tool.
+func wantNoop(t *testing.T, what string, status int, answer rpcAnswer) {
+	t.Helper()
 	var result struct {
-		SupportedVersions []string `json:"supportedVersions"`
+		Tools []struct {
+			Name string `json:"name"`
+		} `json:"tools"`
 	}
-	if status != http.StatusOK || answer.Error != nil || json.Unmarshal(answer.Result, &result) != nil {
-		t.Fatalf("server/discover: %d, error %+v, want a result", status, answer.Error)
-	}
-	if !slices.Contains(result.SupportedVersions, statelessRevision) {
-		t.Errorf("supportedVersions %v, want %s: a client that takes the result for success then fails at its first call", result.SupportedVersions, statelessRevision)
+	if status != http.StatusOK || answer.Error != nil || json.Unmarshal(answer.Result, &result) != nil || len(result.Tools) != 1 || result.Tools[0].Name != "noop" {
+		t.Fatalf("%s: %d, error %+v, result %s; want the one tool", what, status, answer.Error, answer.Result)
 	}
 }
 
 // TestStatelessRevisionCall: after the probe, calls at 2026-07-28 carry no
 // session and must be served.
 func TestStatelessRevisionCall(t *testing.T) {
-	url := newVersionedMCP(t)
-	status, answer := postAt(t, url, statelessRevision, "tools/list")
-	var result struct {
-		Tools []struct {
-			Name string `json:"name"`
-		} `json:"tools"`
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, _ := newVersionedMCP(t, shared)
+		status, answer := postAt(t, url, statelessRevision, "tools/list")
+		wantNoop(t, "tools/list at "+statelessRevision, status, answer)
+	})
+}
+
+// initialize opens a session at 2025-11-25, as a client of that revision
+// does (initialize, then notifications/initialized), and returns its
+// Mcp-Session-Id.
+func initialize(t *testing.T, url string) string {
+	t.Helper()
+	post := func(session, body string) *http.Response {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if session != "" {
+			req.Header.Set("Mcp-Session-Id", session)
+			req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
 	}
-	if status != http.StatusOK || answer.Error != nil || json.Unmarshal(answer.Result, &result) != nil || len(result.Tools) != 1 {
-		t.Fatalf("tools/list at %s: %d, error %+v, result %s; want the one tool", statelessRevision, status, answer.Error, answer.Result)
+	resp := post("", `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("initialize: %d", resp.StatusCode)
 	}
+	session := resp.Header.Get("Mcp-Session-Id")
+	if resp := post(session, `{"jsonrpc":"2.0","method":"notifications/initialized"}`); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("notifications/initialized: %d", resp.StatusCode)
+	}
+	return session
 }
 
 // TestInitializeSession: initialize, which carries no version header, opens
-// a session on a stateful server and none on a stateless one.
+// a session of this process, on one process and on a replica alike, and
+// the session serves its client's requests.
 func TestInitializeSession(t *testing.T) {
-	url := newVersionedMCP(t)
-	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}`
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, ids := newVersionedMCP(t, shared)
+		session := initialize(t, url)
+		if session == "" || session == ids.prefix || !ids.ours(session) {
+			t.Fatalf("initialize: Mcp-Session-Id %q, want one of this process (prefix %q)", session, ids.prefix)
+		}
+		status, answer := postIn(t, url, session, "2025-11-25", "tools/list")
+		wantNoop(t, "tools/list in the session", status, answer)
+	})
+}
+
+// TestOtherProcessSession: a request naming a session this process did not
+// open — another replica's, or one from before a restart. One process
+// answers 404, and the client opens a new session; a replica serves it,
+// as any replica must serve any request behind a load balancer.
+func TestOtherProcessSession(t *testing.T) {
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, _ := newVersionedMCP(t, shared)
+		// A session of another process: another replica's, opened there.
+		otherURL, _ := newVersionedMCP(t, shared)
+		other := initialize(t, otherURL)
+		status, answer := postIn(t, url, other, "2025-11-25", "tools/list")
+		if !shared {
+			if status != http.StatusNotFound {
+				t.Errorf("one process, a session it did not open: %d, want 404", status)
+			}
+			return
+		}
+		wantNoop(t, "a replica, another replica's session", status, answer)
+		// This replica served it without a session: it answers with none,
+		// so the client keeps the one it has.
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Mcp-Session-Id", other)
+		req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Mcp-Session-Id") != "" {
+			t.Errorf("GET with another replica's session: %d, session %q; want 405 (no stream here) and no session", resp.StatusCode, resp.Header.Get("Mcp-Session-Id"))
+		}
+	})
+}
+
+// TestOwnSessionIsStateful: on a replica, the requests of a session it
+// opened stay with that session, which is what makes its event stream
+// (GET) possible.
+func TestOwnSessionIsStateful(t *testing.T) {
+	url, _ := newVersionedMCP(t, true)
+	session := initialize(t, url)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Mcp-Session-Id", session)
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("initialize: %d", resp.StatusCode)
-	}
-	if session := resp.Header.Get("Mcp-Session-Id"); (session != "") == stateless {
-		t.Errorf("initialize: Mcp-Session-Id %q, stateless handler %v", session, stateless)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Errorf("GET in its own session: %d %s, want the session's event stream", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
 
@@ -184,23 +303,25 @@ func TestInitializeSession(t *testing.T) {
 // (it probes with server/discover at its newest version) and pinned to the
 // last initialize revision.
 func TestSDKClientNegotiates(t *testing.T) {
-	url := newVersionedMCP(t)
-	for _, version := range []string{"", "2025-11-25"} {
-		client := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "0"}, nil)
-		session, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: url}, &mcp.ClientSessionOptions{ProtocolVersion: version})
-		if err != nil {
-			t.Fatalf("connect at %q: %v", version, err)
+	eachMode(t, func(t *testing.T, shared bool) {
+		url, _ := newVersionedMCP(t, shared)
+		for _, version := range []string{"", "2025-11-25"} {
+			client := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "0"}, nil)
+			session, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: url}, &mcp.ClientSessionOptions{ProtocolVersion: version})
+			if err != nil {
+				t.Fatalf("connect at %q: %v", version, err)
+			}
+			want := version
+			if want == "" {
+				want = statelessRevision
+			}
+			if got := session.InitializeResult().ProtocolVersion; got != want {
+				t.Errorf("client asking for %q negotiated %s, want %s", version, got, want)
+			}
+			if _, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: "noop"}); err != nil {
+				t.Errorf("tools/call at %s: %v", want, err)
+			}
+			session.Close()
 		}
-		want := version
-		if want == "" {
-			want = statelessRevision
-		}
-		if got := session.InitializeResult().ProtocolVersion; got != want {
-			t.Errorf("client asking for %q negotiated %s, want %s", version, got, want)
-		}
-		if _, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: "noop"}); err != nil {
-			t.Errorf("tools/call at %s: %v", want, err)
-		}
-		session.Close()
-	}
+	})
 }

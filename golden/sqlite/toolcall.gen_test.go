@@ -30,8 +30,8 @@ import (
 // alone, with no authorization server in front ("sdk", the perf tool's
 // goplain). The difference is what this server adds to every call; compare
 // the two with -benchmem, and profile it with -cpuprofile or -memprofile.
-// The store is this project's (a stateless /mcp when project.Shared); Redis
-// and PostgreSQL take theirs from REDIS_URL or DATABASE_URL.
+// The store is this project's; Redis and PostgreSQL take theirs from
+// REDIS_URL or DATABASE_URL.
 func BenchmarkToolCall(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		server := withBenchEcho(mcp.NewServer(&mcp.Implementation{Name: "plain", Version: "test"}, nil))
@@ -160,7 +160,6 @@ func benchCalls(b *testing.B, h http.Handler, token string) {
 	if w.Code != http.StatusOK {
 		b.Fatalf("initialize: %d %s", w.Code, w.Body)
 	}
-	// A stateless server (project.Shared) has no session: its id is empty.
 	session := w.Header().Get("Mcp-Session-Id")
 	initialized = true
 	if w := post(session, `{"jsonrpc":"2.0","method":"notifications/initialized"}`); w.Code != http.StatusAccepted {

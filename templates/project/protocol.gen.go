@@ -3,6 +3,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,59 +20,98 @@ import (
 // version, and the server keeps nothing between requests (SEP-2575).
 const statelessRevision = "2026-07-28"
 
-// withProtocolVersions is /mcp: the SDK's handler next, built with opts,
-// behind a check of the MCP-Protocol-Version header.
+// mcpEndpoint is /mcp, behind the bearer gate: the SDK's streamable HTTP
+// handler for server, built with opts, stateful or stateless as each
+// request needs.
 //
-// A request at a version the SDK does not know gets the answer the
-// specification prescribes (2026-07-28, transports: "Protocol Version
-// Header"): 400 Bad Request with an UnsupportedProtocolVersionError
+// Sessions. The revisions that open with initialize have MCP sessions, and
+// the process that opened one keeps it in memory: its handler binds it to
+// the user whose token opened it and closes it when idle
+// (opts.SessionTimeout). Its ID begins with the process's prefix (see
+// sessionIDs), so the process knows its own sessions from others'.
+//
+//   - One process (shared false: memory, SQLite) answers a session it does
+//     not know with 404, as the specification asks of an ended session,
+//     and the client opens a new one.
+//   - Replicas that share the store (shared true: Redis, PostgreSQL) each
+//     receive any request behind a load balancer. A request naming a
+//     session that another replica opened, or an earlier run of this
+//     one, is served statelessly: by a session of its own with the
+//     default parameters, for that one request, as if the server kept no
+//     sessions. So any replica serves any request and no sticky sessions
+//     are needed; with them, a client's calls stay with its session,
+//     which costs less and lets tools send requests to the client
+//     (elicitation, sampling) outside a call.
+//
+// Protocol versions. A request at a version the SDK does not know gets the
+// answer the specification prescribes (2026-07-28, transports: "Protocol
+// Version Header"): 400 Bad Request with an UnsupportedProtocolVersionError
 // (-32022) whose data lists the versions served, so that the client can
 // retry with one of them or tell its user which ones would work. Earlier
 // revisions ask only for the 400, which this answer is too. The SDK alone
 // answers some unknown versions with plain text, and lets others through.
 //
-// A stateless handler (project.Shared) serves every version the SDK knows:
-// the stateless revisions, and one request at a time the ones that open
-// with initialize.
-//
-// A stateful handler keeps MCP sessions in memory, and the SDK serves the
-// stateless revisions (2026-07-28 and later, which have no sessions) only
-// from a stateless handler: its stateful one answers a server/discover at
-// 2026-07-28 with a result that leaves that revision out, then refuses every
-// other request at it. A client that probes with server/discover and does
-// not read the result's supportedVersions (mcp-go v1.2.1 with default
-// options) settles on 2026-07-28 and fails at its first call; a client that
-// reads them (the Vercel AI SDK) falls back to initialize only because the
-// result is not an error. So this server is dual-era, as the specification's
-// versioning page describes: a request at a stateless revision is served by
-// a stateless handler over the same MCP server, and a session opened with
-// initialize stays with next, in this process's memory.
-func withProtocolVersions(server *mcp.Server, next http.Handler, opts *mcp.StreamableHTTPOptions) http.Handler {
-	stateless := next
-	if !opts.Stateless {
-		o := *opts
-		o.Stateless = true
-		o.SessionTimeout = 0
-		stateless = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &o)
-	}
+// The revisions from 2026-07-28 on have no initialize and no sessions, and
+// the SDK serves them only from a stateless handler: its stateful one
+// answers a server/discover at 2026-07-28 with a result that leaves that
+// revision out, then refuses every other request at it. A client that
+// probes with server/discover and does not read the result's
+// supportedVersions (mcp-go v1.2.1 with default options) settles on
+// 2026-07-28 and fails at its first call; a client that reads them (the
+// Vercel AI SDK) falls back to initialize only because the result is not
+// an error. So this server is dual-era, as the specification's versioning
+// page describes: a request at a stateless revision is served by a
+// stateless handler over the same MCP server, and a session opened with
+// initialize stays with the stateful one.
+func mcpEndpoint(server *mcp.Server, opts mcp.StreamableHTTPOptions, ids *sessionIDs, shared bool) http.Handler {
+	getServer := func(*http.Request) *mcp.Server { return server }
+	stateful := mcp.NewStreamableHTTPHandler(getServer, &opts)
+	opts.Stateless, opts.SessionTimeout = true, 0
+	stateless := mcp.NewStreamableHTTPHandler(getServer, &opts)
 	served := mcp.SupportedProtocolVersions()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Spelled in canonical form: Get rewrites any other spelling into
 		// a new string first, on every request.
 		requested := r.Header.Get("Mcp-Protocol-Version")
 		switch {
-		case requested == "":
-			// initialize, and clients older than 2025-06-18, which had no
-			// header; a stateless request without it is refused by next.
-			next.ServeHTTP(w, r)
-		case !slices.Contains(served, requested):
+		case requested != "" && !slices.Contains(served, requested):
 			refuseProtocolVersion(w, r, requested, served)
 		case requested >= statelessRevision: // versions are dates: they sort as strings
 			stateless.ServeHTTP(w, r)
+		case shared && !ids.ours(r.Header.Get("Mcp-Session-Id")):
+			stateless.ServeHTTP(w, r)
 		default:
-			next.ServeHTTP(w, r)
+			// initialize (which opens a session), the requests of a
+			// session of this process, and clients older than
+			// 2025-06-18, which sent no version header.
+			stateful.ServeHTTP(w, r)
 		}
 	})
+}
+
+// sessionIDs issues the IDs of this process's MCP sessions: a prefix drawn
+// at random when the process starts, then a random part.
+type sessionIDs struct {
+	prefix string
+}
+
+func newSessionIDs() *sessionIDs {
+	// 40 random bits: replicas' prefixes do not meet. If two ever did,
+	// a request that reached the wrong one would get 404, and its client
+	// would open a new session.
+	return &sessionIDs{prefix: rand.Text()[:8] + "-"}
+}
+
+// next is a new session ID (mcp.ServerOptions.GetSessionID).
+func (ids *sessionIDs) next() string {
+	return ids.prefix + rand.Text()
+}
+
+// ours reports whether a request with the Mcp-Session-Id header id is for
+// this process's stateful handler: it names a session this process opened
+// (whether or not it is still open), or none.
+func (ids *sessionIDs) ours(id string) bool {
+	return id == "" || strings.HasPrefix(id, ids.prefix)
 }
 
 // refuseProtocolVersion answers a request at a version this server does

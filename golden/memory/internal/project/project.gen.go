@@ -24,8 +24,8 @@ const (
 	// that reports it missing.
 	StoreExample = ""
 	// Shared reports whether several replicas can share the store behind a
-	// load balancer. MCP sessions then cannot live in one process's memory,
-	// so /mcp is served statelessly.
+	// load balancer. A replica then serves the MCP sessions of the others
+	// too, statelessly (see mcpEndpoint in the main package).
 	Shared = false
 )
 

@@ -42,6 +42,9 @@ const (
 // origin that mcpOriginAllowed accepts gets the CORS headers it needs and
 // its preflight answered, any other page is refused with 403 before its
 // token is even looked at.
+//
+// A request that passes is counted against the caps on MCP requests in
+// flight (admitMCP) while next serves it.
 func (s *Server) protect(next http.Handler) http.Handler {
 	// auth.RequireBearerToken is how the SDK learns who is calling: it puts
 	// the TokenInfo where the MCP server reads it (for req.Extra.TokenInfo
@@ -55,64 +58,83 @@ func (s *Server) protect(next http.Handler) http.Handler {
 	}, nil)(next)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		// Every answer, a refusal included, lets a browser client read the
-		// challenge and its session id, and tells caches that it depends
-		// on the Origin.
-		// (Shared, never written slices instead of Set and Add: these
-		// run on every tool call, and need not allocate.)
-		h["Access-Control-Expose-Headers"] = exposeHeaders
-		if vary := h["Vary"]; len(vary) > 0 {
-			h["Vary"] = append(vary, "Origin")
-		} else {
-			h["Vary"] = varyOrigin
+		info := s.authenticate(w, r)
+		if info == nil {
+			return // refused, or a preflight answered
 		}
-		// The Origin is checked before anything else, the token included:
-		// a page of a foreign origin is refused whether or not it holds a
-		// token (MCP transport security; DNS rebinding, see
-		// mcpOriginAllowed). Requests without an Origin are not browsers'
-		// cross-origin calls: native clients and servers send none.
-		if origin := r.Header.Get("Origin"); origin != "" {
-			if len(r.Header.Values("Origin")) > 1 || !s.mcpOriginAllowed(origin) {
-				http.Error(w, "Forbidden: a page of this origin may not call the MCP endpoint", http.StatusForbidden)
-				return
-			}
-			// The origin itself, never "*", and no
-			// Access-Control-Allow-Credentials: the MCP endpoint is called
-			// with a bearer token that the page sets itself, never with
-			// cookies or other ambient credentials, so there is nothing a
-			// browser should attach on its own.
-			h.Set("Access-Control-Allow-Origin", origin)
-		}
-		if r.Method == http.MethodOptions {
-			mcpPreflight(w, r)
-			return
-		}
-		token, err := bearerToken(r)
-		switch {
-		case errors.Is(err, errNoBearer):
-			s.challenge(w, http.StatusUnauthorized, "", "")
-			return
-		case err != nil:
-			s.challenge(w, http.StatusBadRequest, "invalid_request", err.Error())
-			return
-		}
-		digest := tokenDigest(token)
-		t, ok := s.tokens.get(digest, s.now())
+		addr, ok := s.admitMCP(w, r, info.UserID)
 		if !ok {
-			if t, ok = s.verifyToken(w, r, digest); !ok {
-				return
-			}
+			return
 		}
-		info := &auth.TokenInfo{
-			Scopes:     t.scopes,
-			Expiration: t.expires,
-			UserID:     t.userID,
-			// A map of its own: tools may write to it.
-			Extra: map[string]any{extraGrantID: t.grantValue, extraClientID: t.clientValue},
-		}
+		defer s.releaseMCP(addr, info.UserID)
 		attach.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenInfoKey{}, info)))
 	})
+}
+
+// authenticate is the gate's checks of r, in order: its Origin (answering
+// CORS and preflights), then its token. It returns who the token speaks
+// for, or nil when it has answered r itself.
+//
+// It is apart from protect for the stack's sake: what it holds while it
+// runs (the token, its digest, the cache entry) is gone by the time the
+// MCP handler runs above protect, on the connection's stack (see
+// everyRequest).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *auth.TokenInfo {
+	h := w.Header()
+	// Every answer, a refusal included, lets a browser client read the
+	// challenge and its session id, and tells caches that it depends on
+	// the Origin. (Shared, never written slices instead of Set and Add:
+	// these run on every tool call, and need not allocate.)
+	h["Access-Control-Expose-Headers"] = exposeHeaders
+	if vary := h["Vary"]; len(vary) > 0 {
+		h["Vary"] = append(vary, "Origin")
+	} else {
+		h["Vary"] = varyOrigin
+	}
+	// The Origin is checked before anything else, the token included: a
+	// page of a foreign origin is refused whether or not it holds a token
+	// (MCP transport security; DNS rebinding, see mcpOriginAllowed).
+	// Requests without an Origin are not browsers' cross-origin calls:
+	// native clients and servers send none.
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if len(r.Header.Values("Origin")) > 1 || !s.mcpOriginAllowed(origin) {
+			http.Error(w, "Forbidden: a page of this origin may not call the MCP endpoint", http.StatusForbidden)
+			return nil
+		}
+		// The origin itself, never "*", and no
+		// Access-Control-Allow-Credentials: the MCP endpoint is called
+		// with a bearer token that the page sets itself, never with
+		// cookies or other ambient credentials, so there is nothing a
+		// browser should attach on its own.
+		h.Set("Access-Control-Allow-Origin", origin)
+	}
+	if r.Method == http.MethodOptions {
+		mcpPreflight(w, r)
+		return nil
+	}
+	token, err := bearerToken(r)
+	switch {
+	case errors.Is(err, errNoBearer):
+		s.challenge(w, http.StatusUnauthorized, "", "")
+		return nil
+	case err != nil:
+		s.challenge(w, http.StatusBadRequest, "invalid_request", err.Error())
+		return nil
+	}
+	digest := tokenDigest(token)
+	t, ok := s.tokens.get(digest, s.now())
+	if !ok {
+		if t, ok = s.verifyToken(w, r, digest); !ok {
+			return nil
+		}
+	}
+	return &auth.TokenInfo{
+		Scopes:     t.scopes,
+		Expiration: t.expires,
+		UserID:     t.userID,
+		// A map of its own: tools may write to it.
+		Extra: map[string]any{extraGrantID: t.grantValue, extraClientID: t.clientValue},
+	}
 }
 
 // verifyToken checks an access token, by its digest, against the store:

@@ -290,16 +290,14 @@ func parseHop(s string) (netip.Addr, bool) {
 
 type clientAddressKey struct{}
 
-// withClientAddress finds each request's client address once, before any
-// handler runs, and keeps it in the request's context for every use after.
-func (s *Server) withClientAddress(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		addr := r.RemoteAddr
-		if ip, ok := s.proxies.ClientIP(r.RemoteAddr, r.Header); ok {
-			addr = ip.String()
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientAddressKey{}, addr)))
-	})
+// withClientAddress returns r with its client address in its context,
+// found once, before any handler runs, for every use after.
+func (s *Server) withClientAddress(r *http.Request) *http.Request {
+	addr := r.RemoteAddr
+	if ip, ok := s.proxies.ClientIP(r.RemoteAddr, r.Header); ok {
+		addr = ip.String()
+	}
+	return r.WithContext(context.WithValue(r.Context(), clientAddressKey{}, addr))
 }
 
 // clientIP returns the client address of r as withClientAddress found it

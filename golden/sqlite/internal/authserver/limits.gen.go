@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/modelcontextprotocol/go-sdk/auth"
 )
 
 // Slow clients. A connection costs the server a goroutine and buffers for
@@ -17,7 +15,7 @@ import (
 //
 //   - Headers: the HTTP server's ReadHeaderTimeout (READ_TIMEOUT).
 //   - Bodies: a read deadline of READ_TIMEOUT from the moment the handler
-//     starts (withReadDeadline). Once the body has been read to its end,
+//     starts (setReadDeadline). Once the body has been read to its end,
 //     Go's server clears the deadline and watches the connection for the
 //     client going away; a read error there cancels the request's context,
 //     so a deadline left in place would cancel a long tool call
@@ -41,24 +39,18 @@ import (
 //     throttle everyone behind one proxy). A request over either cap is
 //     answered at once with 429.
 
-// withReadDeadline bounds the time a request's body may take to arrive.
-// The HTTP server's ReadTimeout would bound headers and body together,
-// from the first byte of the request; a per-request deadline keeps the rule
-// beside the handlers it protects, where their tests exercise it.
-func (s *Server) withReadDeadline(next http.Handler) http.Handler {
-	if s.readTimeout <= 0 {
-		return next
+// setReadDeadline bounds the time r's body may take to arrive (see above;
+// the request wrapper, Server.Handler, calls it for every request). The
+// HTTP server's ReadTimeout would bound headers and body together, from the
+// first byte of the request; a per-request deadline keeps the rule beside
+// the handlers it protects, where their tests exercise it.
+func (s *Server) setReadDeadline(w http.ResponseWriter, r *http.Request) {
+	if s.readTimeout <= 0 || r.Body == nil || r.Body == http.NoBody {
+		return
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody {
-			next.ServeHTTP(w, r)
-			return
-		}
-		// A writer without a connection (a test recorder) cannot take a
-		// deadline, and has no client to wait for either.
-		http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.readTimeout))
-		next.ServeHTTP(w, r)
-	})
+	// A writer without a connection (a test recorder) cannot take a
+	// deadline, and has no client to wait for either.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.readTimeout))
 }
 
 // concurrency counts requests in flight per key and refuses those over max.
@@ -112,26 +104,29 @@ func (c *concurrency) release(key string) {
 // slot frees when one of the caller's own requests ends.
 const mcpBusyRetry = 5 * time.Second
 
-// limitMCP caps the /mcp requests in flight per user and per client
-// address. It runs behind the bearer gate, where the token's user is known
-// and an answer carries the endpoint's CORS headers.
-func (s *Server) limitMCP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		addr := clientAddress(r)
-		if !s.mcpPerAddress.acquire(addr) {
-			s.mcpBusy(w, r, "address", "too many MCP requests in flight from this address")
-			return
-		}
-		defer s.mcpPerAddress.release(addr)
-		if info := auth.TokenInfoFromContext(r.Context()); info != nil {
-			if !s.mcpPerUser.acquire(info.UserID) {
-				s.mcpBusy(w, r, "user", "too many MCP requests in flight for this user")
-				return
-			}
-			defer s.mcpPerUser.release(info.UserID)
-		}
-		next.ServeHTTP(w, r)
-	})
+// admitMCP takes a slot for an /mcp request of user under the caps on
+// requests in flight, per client address and per user, and returns the
+// address it was counted under, for releaseMCP. Over either cap it refuses
+// the request and reports false. The bearer gate calls it once the token's
+// user is known, so that a refusal carries the endpoint's CORS headers.
+func (s *Server) admitMCP(w http.ResponseWriter, r *http.Request, user string) (addr string, ok bool) {
+	addr = clientAddress(r)
+	if !s.mcpPerAddress.acquire(addr) {
+		s.mcpBusy(w, r, "address", "too many MCP requests in flight from this address")
+		return "", false
+	}
+	if !s.mcpPerUser.acquire(user) {
+		s.mcpPerAddress.release(addr)
+		s.mcpBusy(w, r, "user", "too many MCP requests in flight for this user")
+		return "", false
+	}
+	return addr, true
+}
+
+// releaseMCP gives back the slots admitMCP took.
+func (s *Server) releaseMCP(addr, user string) {
+	s.mcpPerUser.release(user)
+	s.mcpPerAddress.release(addr)
 }
 
 // mcpBusy refuses a request over a concurrency cap, at once.

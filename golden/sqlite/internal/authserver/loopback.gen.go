@@ -9,22 +9,17 @@ import (
 	"strings"
 )
 
-// loopbackOnly refuses every request whose Host is not a loopback name. It
-// guards a server running with DEV_LOGIN, where anyone who reaches the
-// sign-in form can be anyone: the server then listens on loopback only,
-// and this refuses what still arrives under another name — a request
-// relayed from elsewhere, or a page whose own name was made to resolve to
-// 127.0.0.1 (DNS rebinding), which the browser still sends as its Host.
-func loopbackOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !loopbackHost(r.Host) {
-			// 421: the request reached a server that does not answer for
-			// that name (RFC 9110 §15.5.20).
-			http.Error(w, "Misdirected Request: with DEV_LOGIN this server answers only to localhost, 127.0.0.1 or [::1]", http.StatusMisdirectedRequest)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// misdirected refuses a request whose Host is not a loopback name. It
+// guards a server running with DEV_LOGIN (see Server.everyRequest), where
+// anyone who reaches the sign-in form can be anyone: the server then
+// listens on loopback only, and this refuses what still arrives under
+// another name — a request relayed from elsewhere, or a page whose own name
+// was made to resolve to 127.0.0.1 (DNS rebinding), which the browser still
+// sends as its Host.
+func misdirected(w http.ResponseWriter) {
+	// 421: the request reached a server that does not answer for that
+	// name (RFC 9110 §15.5.20).
+	http.Error(w, "Misdirected Request: with DEV_LOGIN this server answers only to localhost, 127.0.0.1 or [::1]", http.StatusMisdirectedRequest)
 }
 
 // loopbackHost reports whether host (a Host header, with or without port)

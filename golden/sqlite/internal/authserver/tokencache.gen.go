@@ -21,11 +21,17 @@ const (
 	// makes revocation faster, never correct. The price is one store read
 	// per token and per half second, whatever the request rate.
 	tokenCacheTTL = 500 * time.Millisecond
-	// tokenCacheSize is how many tokens the cache holds. Every entry
+	// tokenCacheSize is the most tokens the cache holds. Every entry
 	// lives at most tokenCacheTTL, so it is full only when more distinct
 	// tokens than this arrive within that time; the oldest are then
 	// dropped and asked of the store again, which is slower, never wrong.
 	tokenCacheSize = 1 << 14
+	// tokenCacheInitial is how many tokens the cache holds at first. It
+	// grows, doubling, only while every entry is still live when another
+	// token comes, so it stays the size of the traffic: a server with a
+	// few busy clients keeps a few kilobytes here, not the megabytes of a
+	// full cache that every garbage collection would have to scan.
+	tokenCacheInitial = 16
 )
 
 // tokenCache remembers access tokens the gate has verified against the
@@ -34,8 +40,9 @@ const (
 //
 // It is keyed by the SHA-256 digest of the token, so no usable token is
 // held in memory. The index maps a digest to a slot and holds no pointers,
-// so the garbage collector never scans it; the slots are a fixed ring,
-// overwritten oldest first, so memory is bounded whatever the traffic.
+// so the garbage collector never scans it; the slots are a ring,
+// overwritten oldest first, that grows with the number of tokens in use up
+// to tokenCacheSize, so memory is bounded whatever the traffic.
 //
 // An entry is forgotten at its token's expiry, after tokenCacheTTL, and at
 // once when this process revokes the token or its grant or learns from
@@ -43,9 +50,10 @@ const (
 // Server.WatchRevocations).
 type tokenCache struct {
 	mu    sync.RWMutex
+	max   int                 // the most slots the ring grows to
 	index map[[32]byte]uint32 // digest → position in slots
-	slots []cachedToken
-	next  uint32 // the slot the next insertion overwrites
+	slots []cachedToken       // oldest first from next, around the ring
+	next  uint32              // the slot the next insertion overwrites
 	// generation counts invalidations. A verification that raced one
 	// (read the store before a revocation, stores its result after) must
 	// not be cached: put refuses a result read under an older generation.
@@ -66,8 +74,10 @@ type cachedToken struct {
 	grantValue, clientValue any
 }
 
-func newTokenCache(size int) *tokenCache {
-	return &tokenCache{index: make(map[[32]byte]uint32, size), slots: make([]cachedToken, size)}
+// newTokenCache returns a cache of at most max tokens.
+func newTokenCache(max int) *tokenCache {
+	n := min(max, tokenCacheInitial)
+	return &tokenCache{max: max, index: make(map[[32]byte]uint32, n), slots: make([]cachedToken, n)}
 }
 
 // tokenDigest is the cache key of a token.
@@ -106,6 +116,11 @@ func (c *tokenCache) put(t cachedToken, verifiedAt time.Time, gen uint64) {
 		c.slots[i] = t
 		return
 	}
+	if c.slots[c.next].until > verifiedAt.UnixNano() && len(c.slots) < c.max {
+		// The oldest entry is still live, so every entry is: make room
+		// rather than drop one.
+		c.grow()
+	}
 	i := c.next
 	c.next = (c.next + 1) % uint32(len(c.slots))
 	if old := &c.slots[i]; old.until != 0 {
@@ -113,6 +128,21 @@ func (c *tokenCache) put(t cachedToken, verifiedAt time.Time, gen uint64) {
 	}
 	c.slots[i] = t
 	c.index[t.digest] = i
+}
+
+// grow doubles the ring, up to max, keeping its entries oldest first: the
+// oldest moves to slot 0 and the next insertion goes to the first new slot.
+func (c *tokenCache) grow() {
+	n := len(c.slots)
+	slots := make([]cachedToken, min(2*n, c.max))
+	copy(slots, c.slots[c.next:])
+	copy(slots[n-int(c.next):], c.slots[:c.next])
+	for i := range n {
+		if slots[i].until != 0 {
+			c.index[slots[i].digest] = uint32(i)
+		}
+	}
+	c.slots, c.next = slots, uint32(n)
 }
 
 // revokeGrant forgets every token of a grant.

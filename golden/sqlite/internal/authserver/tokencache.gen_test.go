@@ -184,3 +184,76 @@ func TestCachedTokenBounds(t *testing.T) {
 		t.Fatalf("at the end of the cache lifetime: %d, want 401", status)
 	}
 }
+
+func TestTokenCacheGrowsWithTraffic(t *testing.T) {
+	const max = 4 * tokenCacheInitial
+	c := newTokenCache(max)
+	now := time.Now()
+	if len(c.slots) != tokenCacheInitial {
+		t.Fatalf("a new cache has %d slots, want %d", len(c.slots), tokenCacheInitial)
+	}
+	// More live tokens than the ring holds: it grows and keeps them all.
+	const live = 2*tokenCacheInitial + 1
+	for i := range live {
+		c.put(cached(fmt.Sprint("live", i), "g", now.Add(time.Hour)), now, c.generation.Load())
+	}
+	if len(c.slots) != max || len(c.index) != live {
+		t.Fatalf("after %d live tokens: %d slots, %d entries; want %d slots, every token", live, len(c.slots), len(c.index), max)
+	}
+	for i := range live {
+		if _, ok := c.get(tokenDigest(fmt.Sprint("live", i)), now); !ok {
+			t.Fatalf("live%d was dropped while the ring could grow", i)
+		}
+	}
+	// Once those have passed their cache lifetime, new tokens take their
+	// slots, oldest first, and the ring stays as it is.
+	later := now.Add(tokenCacheTTL)
+	for i := range max {
+		c.put(cached(fmt.Sprint("later", i), "g", later.Add(time.Hour)), later, c.generation.Load())
+	}
+	if len(c.slots) != max || len(c.index) != max {
+		t.Errorf("after the lifetime: %d slots, %d entries; want %d of each", len(c.slots), len(c.index), max)
+	}
+	for i := range max {
+		if _, ok := c.get(tokenDigest(fmt.Sprint("later", i)), later); !ok {
+			t.Fatalf("later%d is not cached", i)
+		}
+	}
+	// At its bound the ring drops the oldest instead of growing.
+	c.put(cached("one more", "g", later.Add(time.Hour)), later, c.generation.Load())
+	if _, ok := c.get(tokenDigest("later0"), later); ok || len(c.slots) != max {
+		t.Errorf("at the bound: later0 still cached %v, %d slots", ok, len(c.slots))
+	}
+}
+
+// TestTokenCacheGrowthKeepsOrder grows a ring whose oldest entry is in the
+// middle: the entries keep their order, oldest first, and each its index.
+func TestTokenCacheGrowthKeepsOrder(t *testing.T) {
+	c := newTokenCache(16)
+	c.slots = make([]cachedToken, 4)
+	now := time.Now()
+	// Four slots: dead0 dead1 live2 live3, the first two verified long
+	// ago and past their cache lifetime.
+	for i, verified := range []time.Time{now.Add(-time.Hour), now.Add(-time.Hour), now, now} {
+		name := fmt.Sprint("dead", i)
+		if i >= 2 {
+			name = fmt.Sprint("live", i)
+		}
+		c.put(cached(name, "g", now.Add(time.Hour)), verified, c.generation.Load())
+	}
+	// new0 and new1 take the dead slots; new2 finds live2, the oldest,
+	// still live, and grows the ring instead of dropping it.
+	for i := range 3 {
+		c.put(cached(fmt.Sprint("new", i), "g", now.Add(time.Hour)), now, c.generation.Load())
+	}
+	want := []string{"live2", "live3", "new0", "new1", "new2"}
+	if len(c.slots) != 8 || len(c.index) != len(want) || c.next != uint32(len(want)) {
+		t.Fatalf("%d slots, %d entries, next %d; want 8, %d, %d", len(c.slots), len(c.index), c.next, len(want), len(want))
+	}
+	for i, name := range want {
+		d := tokenDigest(name)
+		if pos, ok := c.index[d]; !ok || pos != uint32(i) || c.slots[pos].digest != d {
+			t.Errorf("%s at slot %d (indexed %v), want slot %d", name, pos, ok, i)
+		}
+	}
+}

@@ -372,7 +372,7 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 	// Origin and answers CORS itself, preflights (OPTIONS) included, so
 	// that a browser-based client from an allowed origin can connect and a
 	// preflight never reaches mcp; only then does it check the token.
-	mux.Handle("/mcp", s.protect(s.limitMCP(mcp)))
+	mux.Handle("/mcp", s.protect(mcp))
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
@@ -382,11 +382,30 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 		s.routes(mux)
 	}
 
-	h := s.withClientAddress(s.withReadDeadline(s.securityHeaders(mux)))
-	if _, ok := s.provider.(*DevLogin); ok {
-		h = loopbackOnly(h)
-	}
-	return h
+	_, devLogin := s.provider.(*DevLogin)
+	return s.everyRequest(mux, devLogin)
+}
+
+// everyRequest is what every request goes through before mux: with
+// DEV_LOGIN, the refusal of hosts other than loopback (misdirected); the
+// headers every response carries; the read deadline of its body
+// (setReadDeadline); and its client address, found once for every use
+// after (clientIP).
+//
+// It is one wrapper rather than one per concern because its frame stays on
+// the connection's stack under every MCP call: the SDK decodes the request
+// right above it, and a stack over the goroutine's first 8 KiB is copied
+// to a larger one, again after each garbage collection has shrunk it back.
+func (s *Server) everyRequest(mux http.Handler, devLogin bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if devLogin && !loopbackHost(r.Host) {
+			misdirected(w)
+			return
+		}
+		s.setSecurityHeaders(w.Header())
+		s.setReadDeadline(w, r)
+		mux.ServeHTTP(w, s.withClientAddress(r))
+	})
 }
 
 // serveReady reports whether the store answers.
@@ -401,20 +420,16 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// securityHeaders sets the headers every response carries.
-func (s *Server) securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Shared values, never written (see exposeHeaders): no allocation
-		// per request.
-		h := w.Header()
-		h["X-Content-Type-Options"] = nosniff
-		// Codes and states travel in URLs; never leak them in a Referer.
-		h["Referrer-Policy"] = noReferrer
-		if s.secure {
-			h["Strict-Transport-Security"] = hsts
-		}
-		next.ServeHTTP(w, r)
-	})
+// setSecurityHeaders sets the headers every response carries. The values
+// are shared and never written (see exposeHeaders): no allocation per
+// request.
+func (s *Server) setSecurityHeaders(h http.Header) {
+	h["X-Content-Type-Options"] = nosniff
+	// Codes and states travel in URLs; never leak them in a Referer.
+	h["Referrer-Policy"] = noReferrer
+	if s.secure {
+		h["Strict-Transport-Security"] = hsts
+	}
 }
 
 // Values of the headers every response carries.
