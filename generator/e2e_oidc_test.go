@@ -319,6 +319,15 @@ func bearerTransport(ctx context.Context, baseURL, accessToken string) mcp.Trans
 func mcpStatus(ctx context.Context, t *testing.T, baseURL, accessToken string) (int, string) {
 	t.Helper()
 	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"0"}}}`
+	resp := mcpPost(ctx, t, baseURL, accessToken, body, nil)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+}
+
+// mcpPost posts one JSON-RPC message to baseURL's MCP endpoint with
+// accessToken and the extra headers, and returns the answer.
+func mcpPost(ctx context.Context, t *testing.T, baseURL, accessToken, body string, headers map[string]string) *http.Response {
+	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/mcp", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -326,12 +335,14 @@ func mcpStatus(ctx context.Context, t *testing.T, baseURL, accessToken string) (
 	req.Header.Set("Authorization", "Bearer "+accessToken)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+	return resp
 }
 
 // oauthClient is the registered public client, for refreshing by hand.

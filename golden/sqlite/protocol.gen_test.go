@@ -256,17 +256,7 @@ func TestOtherProcessSession(t *testing.T) {
 		wantNoop(t, "a replica, another replica's session", status, answer)
 		// This replica served it without a session: it answers with none,
 		// so the client keeps the one it has.
-		req, err := http.NewRequest(http.MethodGet, url, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Accept", "text/event-stream")
-		req.Header.Set("Mcp-Session-Id", other)
-		req.Header.Set("MCP-Protocol-Version", "2025-11-25")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := openStream(t.Context(), t, url, other)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Mcp-Session-Id") != "" {
 			t.Errorf("GET with another replica's session: %d, session %q; want 405 (no stream here) and no session", resp.StatusCode, resp.Header.Get("Mcp-Session-Id"))
@@ -282,17 +272,7 @@ func TestOwnSessionIsStateful(t *testing.T) {
 	session := initialize(t, url)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Mcp-Session-Id", session)
-	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := openStream(ctx, t, url, session)
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		t.Errorf("GET in its own session: %d %s, want the session's event stream", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -324,4 +304,23 @@ func TestSDKClientNegotiates(t *testing.T) {
 			session.Close()
 		}
 	})
+}
+
+// openStream asks for the event stream of session (GET) at 2025-11-25, as
+// its client does, and returns the answer; a stream stays open until ctx
+// ends.
+func openStream(ctx context.Context, t *testing.T, url, session string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Mcp-Session-Id", session)
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

@@ -364,7 +364,8 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 	mux.HandleFunc("GET /callback", s.handleCallback)
 	mux.HandleFunc("GET /branding/logo", s.serveLogo)
 	mux.HandleFunc("GET /favicon.ico", s.serveLogo)
-	if dev, ok := s.provider.(*DevLogin); ok {
+	dev, devLogin := s.provider.(*DevLogin)
+	if devLogin {
 		mux.Handle("/dev/", dev.handler(s))
 	}
 
@@ -382,7 +383,6 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 		s.routes(mux)
 	}
 
-	_, devLogin := s.provider.(*DevLogin)
 	return s.everyRequest(mux, devLogin)
 }
 

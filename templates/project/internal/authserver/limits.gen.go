@@ -40,7 +40,7 @@ import (
 //     answered at once with 429.
 
 // setReadDeadline bounds the time r's body may take to arrive (see above;
-// the request wrapper, Server.Handler, calls it for every request). The
+// Server.everyRequest calls it for every request). The
 // HTTP server's ReadTimeout would bound headers and body together, from the
 // first byte of the request; a per-request deadline keeps the rule beside
 // the handlers it protects, where their tests exercise it.
