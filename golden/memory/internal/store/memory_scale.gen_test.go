@@ -4,7 +4,9 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 )
 
 func BenchmarkTokenLookup(b *testing.B) {
@@ -27,4 +29,69 @@ func BenchmarkTokenLookup(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestIssuedFollowsTokens checks the memory store's index of each grant's
+// tokens: revoking a grant deletes exactly its tokens, and DeleteExpired
+// drops the hashes of tokens that are gone.
+func TestIssuedFollowsTokens(t *testing.T) {
+	ctx := context.Background()
+	s, _ := Open(ctx, "")
+	m := s.(*memory)
+	now := time.Now()
+	redeem := func(i int) (Grant, TokenPair) {
+		g, at := scaleRecord(i)
+		pair := TokenPair{Access: at, Refresh: RefreshToken{Hash: Hash("refresh" + at.Hash), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}}
+		code := &Code{Hash: Hash(g.ID), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}
+		if err := s.SaveCode(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RedeemCode(ctx, code.Hash, now, &g, pair); err != nil {
+			t.Fatal(err)
+		}
+		return g, pair
+	}
+	g, first := redeem(1)
+	_, other := redeem(2)
+
+	// A rotation adds a pair; revoking the first access token leaves its
+	// hash behind until DeleteExpired.
+	next := TokenPair{
+		Access:  AccessToken{Hash: Hash("next access"), GrantID: g.ID, ClientID: g.ClientID, UserID: g.UserID, Scope: g.Scope, Resource: g.Resource, ExpiresAt: g.ExpiresAt},
+		Refresh: RefreshToken{Hash: Hash("next refresh"), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt},
+	}
+	if _, err := s.RotateRefreshToken(ctx, Rotation{OldHash: first.Refresh.Hash, ClientID: g.ClientID, Next: next, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeAccessToken(ctx, first.Access.Hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteExpired(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	issued := m.issued[g.ID]
+	if issued == nil || !slices.Equal(issued.access, []string{next.Access.Hash}) || !slices.Equal(issued.refresh, []string{first.Refresh.Hash, next.Refresh.Hash}) {
+		t.Fatalf("after a rotation, a revoked access token and a sweep: %+v", issued)
+	}
+
+	if err := s.RevokeGrant(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.issued[g.ID]; ok {
+		t.Error("the revoked grant is still indexed")
+	}
+	for _, h := range []string{next.Access.Hash, first.Refresh.Hash, next.Refresh.Hash} {
+		_, access := m.access[h]
+		_, refresh := m.refresh[h]
+		if access || refresh {
+			t.Errorf("token %s of the revoked grant is still stored", h)
+		}
+	}
+	// The other grant is untouched.
+	if _, err := s.GetAccessToken(ctx, other.Access.Hash); err != nil {
+		t.Errorf("the other grant's access token: %v", err)
+	}
+	if _, err := s.GetRefreshToken(ctx, other.Refresh.Hash); err != nil {
+		t.Errorf("the other grant's refresh token: %v", err)
+	}
 }

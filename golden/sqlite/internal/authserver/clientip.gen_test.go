@@ -5,6 +5,7 @@ package authserver
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -163,10 +164,18 @@ func TestClientAddress(t *testing.T) {
 			t.Errorf("clientAddress(%s) = %s, want %s", remote, got, want)
 		}
 	}
-	// The address withClientAddress found wins over the peer.
-	r := (&http.Request{RemoteAddr: "127.0.0.1:1"}).WithContext(context.WithValue(context.Background(), clientAddressKey{}, "2001:db8:1:2::9"))
+	// The client withState found behind a trusted proxy wins over the peer.
+	proxies, err := ParseTrustedProxies("loopback", "")
+	must(t, err)
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	r.Header.Set("X-Forwarded-For", "2001:db8:1:2::9")
+	r, _ = (&Server{proxies: proxies}).withState(r)
+	if got := clientIP(r); got != "2001:db8:1:2::9" {
+		t.Errorf("clientIP = %s, want the forwarded client", got)
+	}
 	if got := clientAddress(r); got != "2001:db8:1:2::/64" {
-		t.Errorf("clientAddress = %s, want the resolved client's /64", got)
+		t.Errorf("clientAddress = %s, want the forwarded client's /64", got)
 	}
 }
 

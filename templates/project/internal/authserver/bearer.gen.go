@@ -12,13 +12,12 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/store"
 )
-
-type tokenInfoKey struct{}
 
 // Keys of auth.TokenInfo.Extra.
 const (
@@ -50,14 +49,18 @@ func (s *Server) protect(next http.Handler) http.Handler {
 	// the TokenInfo where the MCP server reads it (for req.Extra.TokenInfo
 	// and to bind sessions to their user). The checks are ours and have run
 	// when it is reached; it only hands on what they found.
-	attach := auth.RequireBearerToken(func(ctx context.Context, _ string, _ *http.Request) (*auth.TokenInfo, error) {
-		if info, ok := ctx.Value(tokenInfoKey{}).(*auth.TokenInfo); ok {
-			return info, nil
+	attach := auth.RequireBearerToken(func(_ context.Context, _ string, r *http.Request) (*auth.TokenInfo, error) {
+		if st := stateOf(r); st != nil && st.token != nil {
+			return st.token, nil
 		}
 		return nil, auth.ErrInvalidToken
-	}, nil)(next)
+	}, &auth.RequireBearerTokenOptions{})(next)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		if st == nil {
+			r, st = s.withState(r) // not through Handler: a test of the gate alone
+		}
 		info := s.authenticate(w, r)
 		if info == nil {
 			return // refused, or a preflight answered
@@ -67,7 +70,8 @@ func (s *Server) protect(next http.Handler) http.Handler {
 			return
 		}
 		defer s.releaseMCP(addr, info.UserID)
-		attach.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenInfoKey{}, info)))
+		st.token = info
+		attach.ServeHTTP(w, r)
 	})
 }
 
@@ -332,10 +336,24 @@ func bearerToken(r *http.Request) (string, error) {
 		return "", errNoBearer
 	}
 	token = strings.TrimSpace(token)
-	if len(headers) > 1 || token == "" || strings.IndexFunc(token, unicode.IsSpace) >= 0 {
+	if len(headers) > 1 || token == "" || hasSpace(token) {
 		return "", errors.New("send exactly one access token, as Authorization: Bearer <token>")
 	}
 	return token, nil
+}
+
+// hasSpace reports whether s contains white space, as unicode.IsSpace
+// defines it: byte by byte while s is ASCII, as tokens are.
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.IndexFunc(s[i:], unicode.IsSpace) >= 0
+		case c == ' ', '\t' <= c && c <= '\r':
+			return true
+		}
+	}
+	return false
 }
 
 // challenge refuses a request to the MCP endpoint. code is empty when the

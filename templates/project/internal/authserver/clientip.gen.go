@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
 )
 
 // The client address is who a request is counted against: rate limits, the
@@ -288,23 +290,42 @@ func parseHop(s string) (netip.Addr, bool) {
 	return ip.Unmap().WithZone(""), true
 }
 
-type clientAddressKey struct{}
-
-// withClientAddress returns r with its client address in its context,
-// found once, before any handler runs, for every use after.
-func (s *Server) withClientAddress(r *http.Request) *http.Request {
-	addr := r.RemoteAddr
-	if ip, ok := s.proxies.ClientIP(r.RemoteAddr, r.Header); ok {
-		addr = ip.String()
-	}
-	return r.WithContext(context.WithValue(r.Context(), clientAddressKey{}, addr))
+// requestState is what the handlers of one request learn about it on the
+// way: its client (withState, before any handler runs) and, at /mcp, who
+// its token speaks for (protect). It is kept in the request's context under
+// one key, so that the request is copied once for all of it, not once for
+// each.
+type requestState struct {
+	client  string          // the client's address: clientIP
+	counted string          // what the client is counted under: clientAddress
+	token   *auth.TokenInfo // set by protect once the token has passed
 }
 
-// clientIP returns the client address of r as withClientAddress found it
-// (for logs), or the TCP peer's when r did not pass through it.
+type requestStateKey struct{}
+
+// withState returns r with its requestState in its context: its client
+// address found once, before any handler runs, for every use after.
+func (s *Server) withState(r *http.Request) (*http.Request, *requestState) {
+	st := &requestState{client: r.RemoteAddr, counted: r.RemoteAddr}
+	if ip, ok := s.proxies.ClientIP(r.RemoteAddr, r.Header); ok {
+		st.client = ip.String()
+		st.counted = countedAs(ip, st.client)
+	}
+	return r.WithContext(context.WithValue(r.Context(), requestStateKey{}, st)), st
+}
+
+// stateOf returns the requestState of r, or nil when r did not pass
+// through withState.
+func stateOf(r *http.Request) *requestState {
+	st, _ := r.Context().Value(requestStateKey{}).(*requestState)
+	return st
+}
+
+// clientIP returns the client address of r as withState found it (for
+// logs), or the TCP peer's when r did not pass through it.
 func clientIP(r *http.Request) string {
-	if addr, ok := r.Context().Value(clientAddressKey{}).(string); ok {
-		return addr
+	if st := stateOf(r); st != nil {
+		return st.client
 	}
 	if ip, ok := parseHop(r.RemoteAddr); ok {
 		return ip.String()
@@ -313,17 +334,23 @@ func clientIP(r *http.Request) string {
 }
 
 // clientAddress is the key requests are counted under: the client address
-// (clientIP), never a forwarded header an untrusted peer wrote. IPv6
-// clients are counted per /64, the smallest block an ISP assigns, or one
-// host could take a fresh address for every request.
+// (clientIP), never a forwarded header an untrusted peer wrote.
 func clientAddress(r *http.Request) string {
-	host := clientIP(r)
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
+	if st := stateOf(r); st != nil {
+		return st.counted
 	}
+	if ip, ok := parseHop(r.RemoteAddr); ok {
+		return countedAs(ip, ip.String())
+	}
+	return r.RemoteAddr
+}
+
+// countedAs returns the key a client at ip, spelled as ip.String does, is
+// counted under. IPv6 clients are counted per /64, the smallest block an
+// ISP assigns, or one host could take a fresh address for every request.
+func countedAs(ip netip.Addr, spelled string) string {
 	if ip.Is4() {
-		return host // clientIP spells an address as ip.String does
+		return spelled
 	}
 	return netip.PrefixFrom(ip, 64).Masked().String()
 }

@@ -390,7 +390,7 @@ func (s *Server) Handler(mcp http.Handler) http.Handler {
 // DEV_LOGIN, the refusal of hosts other than loopback (misdirected); the
 // headers every response carries; the read deadline of its body
 // (setReadDeadline); and its client address, found once for every use
-// after (clientIP).
+// after (withState).
 //
 // It is one wrapper rather than one per concern because its frame stays on
 // the connection's stack under every MCP call: the SDK decodes the request
@@ -404,7 +404,8 @@ func (s *Server) everyRequest(mux http.Handler, devLogin bool) http.Handler {
 		}
 		s.setSecurityHeaders(w.Header())
 		s.setReadDeadline(w, r)
-		mux.ServeHTTP(w, s.withClientAddress(r))
+		r, _ = s.withState(r)
+		mux.ServeHTTP(w, r)
 	})
 }
 

@@ -27,11 +27,20 @@ type memory struct {
 	grants   map[string]Grant
 	access   map[string]AccessToken
 	refresh  map[string]refreshEntry
+	// issued indexes the tokens of each grant by grant ID, so that revoking
+	// a grant costs its own tokens, not a walk of everyone's.
+	issued map[string]*grantTokens
 	// assertions maps client assertion IDs to their expiry.
 	assertions map[string]time.Time
 }
 
 type consentKey struct{ userID, clientID string }
+
+// grantTokens are the hashes of the tokens issued under one grant. A hash
+// may outlive its token (revoked or swept): DeleteExpired drops those.
+type grantTokens struct {
+	access, refresh []string
+}
 
 // refreshEntry is a stored refresh token with its rotation state.
 type refreshEntry struct {
@@ -51,6 +60,7 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 		grants:     make(map[string]Grant),
 		access:     make(map[string]AccessToken),
 		refresh:    make(map[string]refreshEntry),
+		issued:     make(map[string]*grantTokens),
 		assertions: make(map[string]time.Time),
 	}, nil
 }
@@ -183,8 +193,7 @@ func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Gr
 	c.UsedAt = now
 	m.codes[hash] = c
 	m.grants[g.ID] = cloneGrant(*g)
-	m.access[first.Access.Hash] = first.Access
-	m.refresh[first.Refresh.Hash] = refreshEntry{RefreshToken: first.Refresh}
+	m.issue(g.ID, first)
 	c = cloneCode(c)
 	return &c, nil
 }
@@ -262,8 +271,7 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 
 	old.rotatedAt, old.sealed = r.Now, bytes.Clone(r.Sealed)
 	m.refresh[r.OldHash] = old
-	m.access[r.Next.Access.Hash] = r.Next.Access
-	m.refresh[r.Next.Refresh.Hash] = refreshEntry{RefreshToken: r.Next.Refresh}
+	m.issue(g.ID, r.Next)
 	if r.Next.Refresh.ExpiresAt.After(g.ExpiresAt) {
 		g.ExpiresAt = r.Next.Refresh.ExpiresAt
 		m.grants[g.ID] = g
@@ -298,19 +306,32 @@ func (m *memory) RevokeGrant(_ context.Context, grantID string) error {
 	return nil
 }
 
+// issue stores the token pair issued under grant grantID. m.mu must be
+// held.
+func (m *memory) issue(grantID string, p TokenPair) {
+	m.access[p.Access.Hash] = p.Access
+	m.refresh[p.Refresh.Hash] = refreshEntry{RefreshToken: p.Refresh}
+	t := m.issued[grantID]
+	if t == nil {
+		t = &grantTokens{}
+		m.issued[grantID] = t
+	}
+	t.access = append(t.access, p.Access.Hash)
+	t.refresh = append(t.refresh, p.Refresh.Hash)
+}
+
 // revokeGrant deletes a grant and every token issued under it. m.mu must be
 // held.
 func (m *memory) revokeGrant(grantID string) {
 	delete(m.grants, grantID)
-	for h, a := range m.access {
-		if a.GrantID == grantID {
+	if t := m.issued[grantID]; t != nil {
+		for _, h := range t.access {
 			delete(m.access, h)
 		}
-	}
-	for h, e := range m.refresh {
-		if e.GrantID == grantID {
+		for _, h := range t.refresh {
 			delete(m.refresh, h)
 		}
+		delete(m.issued, grantID)
 	}
 }
 
@@ -332,6 +353,15 @@ func (m *memory) DeleteExpired(_ context.Context, now time.Time) error {
 	sweep(m.access, now, func(a AccessToken) time.Time { return a.ExpiresAt })
 	sweep(m.refresh, now, func(e refreshEntry) time.Time { return e.ExpiresAt })
 	sweep(m.assertions, now, func(t time.Time) time.Time { return t })
+	for id, t := range m.issued {
+		if _, ok := m.grants[id]; !ok {
+			// Swept: the grant's tokens expired with it or before.
+			delete(m.issued, id)
+			continue
+		}
+		t.access = slices.DeleteFunc(t.access, func(h string) bool { _, ok := m.access[h]; return !ok })
+		t.refresh = slices.DeleteFunc(t.refresh, func(h string) bool { _, ok := m.refresh[h]; return !ok })
+	}
 	return nil
 }
 
