@@ -54,7 +54,7 @@ func (s *Server) protect(next http.Handler) http.Handler {
 			return st.token, nil
 		}
 		return nil, auth.ErrInvalidToken
-	}, &auth.RequireBearerTokenOptions{})(next)
+	}, &auth.RequireBearerTokenOptions{})(next) // empty options, not nil: the SDK would make them for every request
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)

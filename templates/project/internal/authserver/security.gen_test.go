@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/secret"
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/store"
@@ -242,6 +243,19 @@ func TestRegisterAcceptsRealClients(t *testing.T) {
 	must(t, err)
 	if secretValue == "" || body["client_secret_expires_at"] != float64(0) || stored.SecretHash != store.Hash(secretValue) {
 		t.Fatalf("confidential registration: %v; stored secret hash %q", body, stored.SecretHash)
+	}
+}
+
+// TestHasSpace checks the bearer syntax check's fast path against
+// unicode.IsSpace, which it stands for.
+func TestHasSpace(t *testing.T) {
+	for _, s := range []string{
+		"", "mcp_at_abc-DEF_123", "a b", "a\tb", "a\vb", "a\fb", "a\rb", "a\nb", "a\x1fb", "a\x7fb",
+		"é", "aé b", "a\u00a0b", "a\u0085b", "a\u2003b", "a\u3000", "\xffb", "é\xff",
+	} {
+		if got, want := hasSpace(s), strings.IndexFunc(s, unicode.IsSpace) >= 0; got != want {
+			t.Errorf("hasSpace(%q) = %t, want %t", s, got, want)
+		}
 	}
 }
 
