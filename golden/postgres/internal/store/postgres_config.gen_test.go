@@ -18,8 +18,9 @@ func TestStatementCacheSizes(t *testing.T) {
 		{"postgres://u@db/app", statementCacheCapacity, 0},
 		{"postgres://u@db/app?statement_cache_capacity=200", 200, 0},
 		{"postgres://u@db/app?description_cache_capacity=100", statementCacheCapacity, 100},
-		// The describing cache is the one that query mode needs.
-		{"postgres://u@db/app?default_query_exec_mode=cache_describe", statementCacheCapacity, 512},
+		// Each query mode gets the cache it uses, and only that one.
+		{"postgres://u@db/app?default_query_exec_mode=cache_describe", 0, statementCacheCapacity},
+		{"postgres://u@db/app?default_query_exec_mode=simple_protocol", 0, 0},
 		{"host=db user=u statement_cache_capacity=0", 0, 0},
 	} {
 		cfg, err := pgx.ParseConfig(tc.dsn)

@@ -49,22 +49,30 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 	return s, nil
 }
 
-// statementCacheCapacity is how many prepared statements each connection
-// keeps: this store has about 35, and pgx's default of 512 is allocated up
-// front.
+// statementCacheCapacity is how many statements a connection keeps
+// prepared (or described): this store has about 35, and pgx's default of
+// 512 is allocated up front.
 const statementCacheCapacity = 64
 
 // sizeStatementCaches sizes the statement caches of each connection to this
-// store, unless dsn sets them. pgx allocates two per connection for 512
-// statements each, some 27 KB of pointers that the garbage collector reads
-// again at every cycle; this store needs one, for its own statements, and
-// not the second, which only another query mode uses.
+// store, unless dsn sets them. pgx keeps two per connection, each allocated
+// for 512 statements: some 27 KB of pointers that the garbage collector
+// reads again at every cycle. The query mode uses one of them at most (the
+// prepared statements of the default mode, the descriptions of
+// cache_describe, none with simple_protocol): a cache it does not use is
+// not allocated.
 func sizeStatementCaches(cfg *pgx.ConnConfig, dsn string) {
-	if !strings.Contains(dsn, "statement_cache_capacity") {
-		cfg.StatementCacheCapacity = statementCacheCapacity
+	size := func(mode pgx.QueryExecMode) int {
+		if cfg.DefaultQueryExecMode == mode {
+			return statementCacheCapacity
+		}
+		return 0
 	}
-	if !strings.Contains(dsn, "description_cache_capacity") && cfg.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement {
-		cfg.DescriptionCacheCapacity = 0
+	if !strings.Contains(dsn, "statement_cache_capacity") {
+		cfg.StatementCacheCapacity = size(pgx.QueryExecModeCacheStatement)
+	}
+	if !strings.Contains(dsn, "description_cache_capacity") {
+		cfg.DescriptionCacheCapacity = size(pgx.QueryExecModeCacheDescribe)
 	}
 }
 

@@ -23,6 +23,26 @@ func TestPostgres(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, dsn) })
 }
 
+// TestPostgresQueryModes runs the store in pgx's other query modes, each
+// with the statement cache it needs (see sizeStatementCaches): describing
+// statements, and the simple protocol that PgBouncer's transaction pooling
+// requires.
+func TestPostgresQueryModes(t *testing.T) {
+	dsn := databaseURL(t)
+	for _, mode := range []string{"cache_describe", "simple_protocol"} {
+		t.Run(mode, func(t *testing.T) {
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			q.Set("default_query_exec_mode", mode)
+			u.RawQuery = q.Encode()
+			storetest.Run(t, func(t *testing.T) store.Store { return open(t, u.String()) })
+		})
+	}
+}
+
 // TestPostgresRevocationFeed checks that revocations are announced to every
 // replica (see WatchRevocations).
 func TestPostgresRevocationFeed(t *testing.T) {
