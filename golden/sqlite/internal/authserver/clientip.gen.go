@@ -306,12 +306,19 @@ type requestStateKey struct{}
 // withState returns r with its requestState in its context: its client
 // address found once, before any handler runs, for every use after.
 func (s *Server) withState(r *http.Request) (*http.Request, *requestState) {
+	st := newRequestState(s.proxies, r)
+	return r.WithContext(context.WithValue(r.Context(), requestStateKey{}, st)), st
+}
+
+// newRequestState returns the state of r with its client found behind
+// proxies (nil: the TCP peer).
+func newRequestState(proxies *TrustedProxies, r *http.Request) *requestState {
 	st := &requestState{client: r.RemoteAddr, counted: r.RemoteAddr}
-	if ip, ok := s.proxies.ClientIP(r.RemoteAddr, r.Header); ok {
+	if ip, ok := proxies.ClientIP(r.RemoteAddr, r.Header); ok {
 		st.client = ip.String()
 		st.counted = countedAs(ip, st.client)
 	}
-	return r.WithContext(context.WithValue(r.Context(), requestStateKey{}, st)), st
+	return st
 }
 
 // stateOf returns the requestState of r, or nil when r did not pass
@@ -324,25 +331,22 @@ func stateOf(r *http.Request) *requestState {
 // clientIP returns the client address of r as withState found it (for
 // logs), or the TCP peer's when r did not pass through it.
 func clientIP(r *http.Request) string {
-	if st := stateOf(r); st != nil {
-		return st.client
-	}
-	if ip, ok := parseHop(r.RemoteAddr); ok {
-		return ip.String()
-	}
-	return r.RemoteAddr
+	return clientOf(r).client
 }
 
 // clientAddress is the key requests are counted under: the client address
 // (clientIP), never a forwarded header an untrusted peer wrote.
 func clientAddress(r *http.Request) string {
+	return clientOf(r).counted
+}
+
+// clientOf returns the state withState gave r, or, for a request that did
+// not pass through it, its TCP peer's.
+func clientOf(r *http.Request) *requestState {
 	if st := stateOf(r); st != nil {
-		return st.counted
+		return st
 	}
-	if ip, ok := parseHop(r.RemoteAddr); ok {
-		return countedAs(ip, ip.String())
-	}
-	return r.RemoteAddr
+	return newRequestState(nil, r)
 }
 
 // countedAs returns the key a client at ip, spelled as ip.String does, is

@@ -19,18 +19,27 @@ func BenchmarkTokenLookup(b *testing.B) {
 		}
 		return s
 	}, func(b *testing.B, s Store, n int) {
-		ctx := context.Background()
 		for i := range n {
-			g, at := scaleRecord(i)
-			code := &Code{Hash: Hash(g.ID), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}
-			if err := s.SaveCode(ctx, code); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := s.RedeemCode(ctx, code.Hash, g.CreatedAt, &g, TokenPair{Access: at, Refresh: RefreshToken{Hash: Hash(at.Hash), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}}); err != nil {
-				b.Fatal(err)
-			}
+			redeemScaleRecord(b, s, i)
 		}
 	})
+}
+
+// redeemScaleRecord stores the i-th grant of scaleRecord the way the
+// memory store has (it has no bulk load): a code redeemed for the grant,
+// its access token and a refresh token.
+func redeemScaleRecord(tb testing.TB, s Store, i int) (Grant, TokenPair) {
+	ctx := context.Background()
+	g, at := scaleRecord(i)
+	pair := TokenPair{Access: at, Refresh: RefreshToken{Hash: Hash(at.Hash), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}}
+	code := &Code{Hash: Hash(g.ID), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}
+	if err := s.SaveCode(ctx, code); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.RedeemCode(ctx, code.Hash, g.CreatedAt, &g, pair); err != nil {
+		tb.Fatal(err)
+	}
+	return g, pair
 }
 
 // TestIssuedFollowsTokens checks the memory store's index of each grant's
@@ -41,20 +50,8 @@ func TestIssuedFollowsTokens(t *testing.T) {
 	s, _ := Open(ctx, "")
 	m := s.(*memory)
 	now := time.Now()
-	redeem := func(i int) (Grant, TokenPair) {
-		g, at := scaleRecord(i)
-		pair := TokenPair{Access: at, Refresh: RefreshToken{Hash: Hash("refresh" + at.Hash), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}}
-		code := &Code{Hash: Hash(g.ID), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt}
-		if err := s.SaveCode(ctx, code); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.RedeemCode(ctx, code.Hash, now, &g, pair); err != nil {
-			t.Fatal(err)
-		}
-		return g, pair
-	}
-	g, first := redeem(1)
-	_, other := redeem(2)
+	g, first := redeemScaleRecord(t, s, 1)
+	_, other := redeemScaleRecord(t, s, 2)
 
 	// A rotation adds a pair; revoking the first access token leaves its
 	// hash behind until DeleteExpired.
