@@ -31,9 +31,16 @@ var sqliteSchema string
 // grant's revocation to its tokens. BEGIN IMMEDIATE takes the write lock as
 // a transaction starts, so two processes can never both read a refresh
 // token as unrotated and both rotate it.
+//
+// Read connections map the file (its first GiB) rather than copy each page
+// they read out of the operating system's cache: with a million grants,
+// where a token check reads pages no connection has cached, the check takes
+// 19 µs instead of 32 (BenchmarkTokenLookup). The mapped pages are the page
+// cache's, shared by every connection: they count in the process's resident
+// size, but they are not memory of its own.
 const (
 	sqliteWriteParams = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	sqliteReadParams  = "_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	sqliteReadParams  = "_pragma=busy_timeout(5000)&_pragma=query_only(1)&_pragma=mmap_size(1073741824)"
 )
 
 // sqliteStore keeps the state in one SQLite file. SQLite admits one writer at
