@@ -4,11 +4,14 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,35 +22,57 @@ import (
 // grant revoked for refresh token reuse is announced too) and
 // "<prefix>access:<hash>" for a single access token, in the same atomic
 // step as the deletion. Every replica subscribes to both patterns.
+//
+// Each watch also publishes a beat every RevocationBeat on a channel of its
+// own, "<prefix>beat:<random>", with the time it read just before (Unix
+// nanoseconds), and subscribes to it on the same connection: hearing a beat
+// back vouches for every revocation published before it.
 
 // revocationPing is how long the subscription may stay silent before it is
 // pinged: a connection that died without a word is noticed and replaced.
+// While Redis works the beats keep it from being silent that long.
 const revocationPing = 5 * time.Second
 
 // WatchRevocations implements RevocationFeed with a pattern subscription on
 // a connection of its own, named mcp-oauth-revocations-<pid> in CLIENT
 // LIST. go-redis reconnects and subscribes again after a failure; each
-// confirmation of the subscription calls synced.
-func (s *redisStore) WatchRevocations(ctx context.Context, synced func(), revoked func(Revocation)) {
+// confirmation of the subscription calls w.Synced.
+func (s *redisStore) WatchRevocations(ctx context.Context, w RevocationWatcher) {
 	opts := *s.client.Options()
 	opts.ClientName = fmt.Sprintf("mcp-oauth-revocations-%d", os.Getpid())
 	client := redis.NewClient(&opts)
 	defer client.Close()
 	grants, access := s.prefix+"grant:", s.prefix+"access:"
-	sub := client.PSubscribe(ctx, globEscape(grants)+"*", globEscape(access)+"*")
+	beats := s.prefix + "beat:" + rand.Text()
+	// One PSUBSCRIBE, here and when go-redis subscribes again, so that no
+	// beat is heard before the revocations are listened to as well.
+	sub := client.PSubscribe(ctx, globEscape(grants)+"*", globEscape(access)+"*", globEscape(beats))
 	// Receive does not watch ctx: closing the subscription ends it.
 	stop := context.AfterFunc(ctx, func() { sub.Close() })
 	defer stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { beat(ctx, client, beats) })
 	for ctx.Err() == nil {
 		msg, err := sub.ReceiveTimeout(ctx, revocationPing)
 		switch m := msg.(type) {
 		case *redis.Subscription:
-			synced()
+			w.Synced()
 		case *redis.Message:
-			if id, ok := strings.CutPrefix(m.Channel, grants); ok {
-				revoked(Revocation{GrantID: id})
+			if m.Channel == beats {
+				// Redis sends the messages of a connection in the order
+				// their PUBLISHes ran, and a revocation is published in the
+				// atomic step that makes it. So a revocation committed before
+				// the beat's time was published before the beat, and has
+				// been heard already (unless it came before the subscription
+				// did, which Synced announced).
+				if ns, err := strconv.ParseInt(m.Payload, 10, 64); err == nil {
+					w.Current(time.Unix(0, ns))
+				}
+			} else if id, ok := strings.CutPrefix(m.Channel, grants); ok {
+				w.Revoked(Revocation{GrantID: id})
 			} else if hash, ok := strings.CutPrefix(m.Channel, access); ok {
-				revoked(Revocation{AccessHash: hash})
+				w.Revoked(Revocation{AccessHash: hash})
 			}
 		}
 		var netErr net.Error
@@ -63,6 +88,22 @@ func (s *redisStore) WatchRevocations(ctx context.Context, synced func(), revoke
 			case <-ctx.Done():
 			case <-time.After(100 * time.Millisecond):
 			}
+		}
+	}
+}
+
+// beat publishes the time on channel every RevocationBeat until ctx is
+// done. A beat that fails is not heard: Current waits for the next one.
+func beat(ctx context.Context, client *redis.Client, channel string) {
+	tick := time.NewTicker(RevocationBeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			asOf := time.Now()
+			client.Publish(ctx, channel, strconv.FormatInt(asOf.UnixNano(), 10))
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // BenchmarkBearer is the cost the gate adds to every MCP request: hashing
-// the token and finding it in the token cache (the store is asked once per
-// tokenCacheTTL).
+// the token and finding it in the token cache (the store is asked once in
+// the token's lifetime).
 func BenchmarkBearer(b *testing.B) {
 	env := newTestEnv(b)
 	_, tokens := env.tokens()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"time"
 
 	"example.com/example/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // revokes — at /revoke, for a replayed code, for a reused refresh token, for
 // a user the provider no longer accepts — is refused by the very next
 // request. Other processes learn of it through the store's RevocationFeed
-// (see WatchRevocations) or, failing that, when their cache entry expires.
+// (see WatchRevocations) or, failing that, within tokenCacheTTL.
 type invalidatingStore struct {
 	store.Store
 	cache *tokenCache
@@ -56,20 +57,36 @@ func hashDigest(hash string) [32]byte {
 
 // WatchRevocations keeps the token cache in step with revocations made by
 // other processes sharing the store, until ctx is done. It returns at once
-// for stores only one process uses (memory, SQLite). While the store's
-// channel is down, revocations elsewhere take effect when cache entries
-// expire, within tokenCacheTTL; everything cached is forgotten whenever
-// the channel comes back, since it may have missed some.
+// for stores only one process uses (memory, SQLite).
 func (s *Server) WatchRevocations(ctx context.Context) {
-	if s.feed == nil {
-		return
+	if s.feed != nil {
+		s.feed.WatchRevocations(ctx, s.tokens)
 	}
-	s.feed.WatchRevocations(ctx, s.tokens.flush, func(r store.Revocation) {
-		if r.GrantID != "" {
-			s.tokens.revokeGrant(r.GrantID)
-		}
-		if r.AccessHash != "" {
-			s.tokens.revokeToken(hashDigest(r.AccessHash))
-		}
-	})
+}
+
+// The token cache is told what the store's revocation feed hears
+// (store.RevocationWatcher).
+
+// Synced forgets everything: the feed has (re)started listening, and
+// revocations made before may have been missed.
+func (c *tokenCache) Synced() { c.flush() }
+
+// Revoked forgets the tokens of a revocation made by any process.
+func (c *tokenCache) Revoked(r store.Revocation) {
+	if r.GrantID != "" {
+		c.revokeGrant(r.GrantID)
+	}
+	if r.AccessHash != "" {
+		c.revokeToken(hashDigest(r.AccessHash))
+	}
+}
+
+// Current extends the lease: the feed has heard every revocation made
+// before asOf, so entries may be used past tokenCacheTTL until
+// tokenCacheTTL after asOf. If the feed falls silent, the lease runs out
+// and each entry is asked of the store again tokenCacheTTL after it was
+// verified: a revocation the feed lost is in force everywhere within
+// tokenCacheTTL.
+func (c *tokenCache) Current(asOf time.Time) {
+	c.lease.Store(asOf.Add(tokenCacheTTL).UnixNano())
 }

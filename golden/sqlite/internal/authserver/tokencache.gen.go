@@ -4,6 +4,7 @@ package authserver
 
 import (
 	"crypto/sha256"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,32 +12,32 @@ import (
 
 // Bounds of the access token cache.
 const (
-	// tokenCacheTTL is the longest a verified access token is accepted
-	// from memory before the store is asked again. It is the revocation
-	// bound between processes when nothing else tells them: a replica
-	// whose notification channel is down, or a second process on one
-	// SQLite file, stops accepting a token revoked elsewhere at most this
-	// long after the revocation. It stays below the one second promised
-	// for replicas whether or not the channel works, so the channel only
-	// makes revocation faster, never correct. The price is one store read
-	// per token and per half second, whatever the request rate.
+	// tokenCacheTTL is how long a verified access token is accepted from
+	// memory when nothing vouches for that memory. Past it, the token is
+	// served from memory (until its expiry) only while the store's
+	// revocation feed has said less than tokenCacheTTL ago that it had
+	// heard every revocation up to then; otherwise the store is asked
+	// again. So a replica whose notification channel breaks, silently or
+	// not, stops accepting a token revoked elsewhere at most tokenCacheTTL
+	// after the revocation (the one second promised for replicas, with
+	// room to spare), and while the channel works, a token costs one store
+	// read in its lifetime, however seldom its client calls.
 	tokenCacheTTL = 500 * time.Millisecond
-	// tokenCacheSize is the most tokens the cache holds. Every entry
-	// lives at most tokenCacheTTL, so it is full only when more distinct
-	// tokens than this arrive within that time; the oldest are then
-	// dropped and asked of the store again, which is slower, never wrong.
+	// tokenCacheSize is the most tokens the cache holds. When more distinct
+	// tokens are in use, the oldest entries are dropped and asked of the
+	// store again, which is slower, never wrong.
 	tokenCacheSize = 1 << 14
 	// tokenCacheInitial is how many tokens the cache holds at first. It
-	// grows, doubling, only while every entry is still live when another
+	// grows, doubling, only while every entry is still usable when another
 	// token comes, so it stays the size of the traffic: a server with a
-	// few busy clients keeps a few kilobytes here, not the megabytes of a
-	// full cache that every garbage collection would have to scan.
+	// few clients keeps a few kilobytes here, not the megabytes of a full
+	// cache that every garbage collection would have to scan.
 	tokenCacheInitial = 16
 )
 
 // tokenCache remembers access tokens the gate has verified against the
-// store, so that a client calling tools in a loop costs one store read per
-// tokenCacheTTL instead of one per call.
+// store, so that a token costs one store read in its lifetime rather than
+// one per call.
 //
 // It is keyed by the SHA-256 digest of the token, so no usable token is
 // held in memory. The index maps a digest to a slot and holds no pointers,
@@ -44,10 +45,12 @@ const (
 // overwritten oldest first, that grows with the number of tokens in use up
 // to tokenCacheSize, so memory is bounded whatever the traffic.
 //
-// An entry is forgotten at its token's expiry, after tokenCacheTTL, and at
-// once when this process revokes the token or its grant or learns from
-// the store that another process did (see invalidatingStore and
-// Server.WatchRevocations).
+// An entry is forgotten at its token's expiry, and at once when this
+// process revokes the token or its grant (see invalidatingStore) or learns
+// from the store's revocation feed that another process did. Past
+// tokenCacheTTL, it is used only while the feed vouches for it (see
+// lease); the memory and SQLite stores have no other process to hear from,
+// and their lease never ends.
 type tokenCache struct {
 	mu    sync.RWMutex
 	max   int                 // the most slots the ring grows to
@@ -58,6 +61,10 @@ type tokenCache struct {
 	// (read the store before a revocation, stores its result after) must
 	// not be cached: put refuses a result read under an older generation.
 	generation atomic.Uint64
+	// lease is the Unix time in nanoseconds until which entries may be
+	// used past tokenCacheTTL: tokenCacheTTL after the latest moment as of
+	// which the revocation feed had heard every revocation (Current).
+	lease atomic.Int64
 }
 
 // cachedToken is what the gate needs of a verified token. Only tokens that
@@ -65,7 +72,7 @@ type tokenCache struct {
 // token never change.
 type cachedToken struct {
 	digest  [32]byte
-	until   int64 // Unix nanoseconds: the token's expiry or the end of the cache lifetime, whichever is first
+	until   int64 // Unix nanoseconds: the token's expiry or the end of tokenCacheTTL, whichever is first
 	expires time.Time
 	grantID string
 	userID  string
@@ -74,10 +81,23 @@ type cachedToken struct {
 	grantValue, clientValue any
 }
 
-// newTokenCache returns a cache of at most max tokens.
-func newTokenCache(max int) *tokenCache {
+// usable reports whether t may be used at now (Unix nanoseconds) under the
+// lease ending at lease.
+func (t *cachedToken) usable(now, lease int64) bool {
+	return t.until != 0 && (now < t.until || now < min(t.expires.UnixNano(), lease))
+}
+
+// newTokenCache returns a cache of at most max tokens. A shared cache
+// serves entries past tokenCacheTTL only while its revocation feed
+// vouches for them (see Current); a cache of a store no other process
+// uses hears of every revocation as it is made, and always may.
+func newTokenCache(max int, shared bool) *tokenCache {
 	n := min(max, tokenCacheInitial)
-	return &tokenCache{max: max, index: make(map[[32]byte]uint32, n), slots: make([]cachedToken, n)}
+	c := &tokenCache{max: max, index: make(map[[32]byte]uint32, n), slots: make([]cachedToken, n)}
+	if !shared {
+		c.lease.Store(math.MaxInt64)
+	}
+	return c
 }
 
 // tokenDigest is the cache key of a token.
@@ -96,7 +116,7 @@ func (c *tokenCache) get(d [32]byte, now time.Time) (cachedToken, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	i, ok := c.index[d]
-	if !ok || now.UnixNano() >= c.slots[i].until {
+	if !ok || !c.slots[i].usable(now.UnixNano(), c.lease.Load()) {
 		return cachedToken{}, false
 	}
 	return c.slots[i], true
@@ -116,8 +136,8 @@ func (c *tokenCache) put(t cachedToken, verifiedAt time.Time, gen uint64) {
 		c.slots[i] = t
 		return
 	}
-	if c.slots[c.next].until > verifiedAt.UnixNano() && len(c.slots) < c.max {
-		// The oldest entry is still live, so every entry is: make room
+	if len(c.slots) < c.max && c.slots[c.next].usable(verifiedAt.UnixNano(), c.lease.Load()) {
+		// The oldest entry is still usable, so every entry is: make room
 		// rather than drop one.
 		c.grow()
 	}

@@ -2,7 +2,10 @@
 
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Revocation is one revocation made by some process sharing the store:
 // either a whole grant or a single access token (by its hash).
@@ -12,18 +15,36 @@ type Revocation struct {
 }
 
 // RevocationFeed is implemented by the backends several processes share
-// (Redis, PostgreSQL). Processes keep verified access tokens in memory for
-// a moment (see the authserver's token cache); the feed tells each of them
-// when any process, itself included, revokes a grant or a token, so that
-// the revocation takes effect everywhere at once rather than when the
-// memory expires.
+// (Redis, PostgreSQL). Processes keep verified access tokens in memory (see
+// the authserver's token cache); the feed tells each of them when any
+// process, itself included, revokes a grant or a token, so that the
+// revocation takes effect everywhere at once.
 //
 // The channel is lossy: revocations made while a process is not listening
-// are not replayed. synced is called every time the feed has (re)started
-// listening; everything learned before it may have missed a revocation.
+// are not replayed. So the feed also says, every RevocationBeat while it
+// works, up to when it is known to be complete: a process may trust its
+// memory only as long as the feed keeps saying so.
 type RevocationFeed interface {
 	// WatchRevocations listens until ctx is done, reconnecting when the
-	// channel breaks. It calls synced each time it starts listening and
-	// revoked for each revocation it hears, from one goroutine.
-	WatchRevocations(ctx context.Context, synced func(), revoked func(Revocation))
+	// channel breaks, and tells w what it hears, from one goroutine.
+	WatchRevocations(ctx context.Context, w RevocationWatcher)
 }
+
+// RevocationWatcher is told what a RevocationFeed hears.
+type RevocationWatcher interface {
+	// Synced is called every time the feed has (re)started listening:
+	// revocations made before may have been missed.
+	Synced()
+	// Revoked is called for each revocation heard.
+	Revoked(Revocation)
+	// Current is called when every revocation committed before asOf, by
+	// any process, has been passed to Revoked (or was made before the
+	// last Synced). asOf is this process's clock.
+	Current(asOf time.Time)
+}
+
+// RevocationBeat is how often a working feed calls Current. The feed
+// announces a beat of its own on the channel every RevocationBeat, with
+// the time it was sent; the channel delivers in order, so hearing the beat
+// back means every revocation committed before it was sent has been heard.
+const RevocationBeat = 100 * time.Millisecond

@@ -334,8 +334,8 @@ func New(opts Options) (*Server, error) {
 	s.proxies, s.readTimeout = opts.TrustedProxies, opts.ReadTimeout
 	s.mcpPerUser, s.mcpPerAddress = newConcurrency(opts.MCPMaxPerUser), newConcurrency(opts.MCPMaxPerAddress)
 	s.upstream = &Upstream{s: s, inflight: map[string]*refreshCall{}}
-	s.tokens = newTokenCache(tokenCacheSize)
 	s.feed, _ = opts.Store.(store.RevocationFeed)
+	s.tokens = newTokenCache(tokenCacheSize, s.feed != nil)
 	s.store = invalidatingStore{Store: opts.Store, cache: s.tokens}
 	return s, nil
 }

@@ -19,7 +19,7 @@ func cached(name, grant string, expires time.Time) cachedToken {
 
 func TestTokenCacheBounds(t *testing.T) {
 	const size = 8
-	c := newTokenCache(size)
+	c := newTokenCache(size, true)
 	now := time.Now()
 	for i := range 3 * size {
 		c.put(cached(fmt.Sprint("token", i), "g", now.Add(time.Hour)), now, c.generation.Load())
@@ -41,23 +41,40 @@ func TestTokenCacheBounds(t *testing.T) {
 }
 
 func TestTokenCacheLifetime(t *testing.T) {
-	c := newTokenCache(4)
 	now := time.Now()
-	c.put(cached("long", "g", now.Add(time.Hour)), now, c.generation.Load())
-	c.put(cached("short", "g", now.Add(tokenCacheTTL/5)), now, c.generation.Load())
 	for _, tc := range []struct {
-		token string
-		at    time.Duration
-		want  bool
+		name   string
+		shared bool
+		beats  []time.Duration // the asOf of each Current, after now
+		token  string
+		at     time.Duration
+		want   bool
 	}{
-		{"long", 0, true},
-		{"long", tokenCacheTTL - time.Millisecond, true},
-		{"long", tokenCacheTTL, false}, // the cache lifetime
-		{"short", tokenCacheTTL/5 - time.Millisecond, true},
-		{"short", tokenCacheTTL / 5, false}, // the token's own expiry
+		// A shared cache whose feed is silent: tokenCacheTTL.
+		{"silent feed", true, nil, "long", 0, true},
+		{"silent feed", true, nil, "long", tokenCacheTTL - time.Millisecond, true},
+		{"silent feed", true, nil, "long", tokenCacheTTL, false},
+		{"silent feed", true, nil, "short", tokenCacheTTL/5 - time.Millisecond, true},
+		{"silent feed", true, nil, "short", tokenCacheTTL / 5, false}, // the token's own expiry
+		// The feed vouches up to its latest beat and tokenCacheTTL more.
+		{"feed", true, []time.Duration{time.Second, 2 * time.Second}, "long", 2*time.Second + tokenCacheTTL - time.Millisecond, true},
+		{"feed", true, []time.Duration{time.Second, 2 * time.Second}, "long", 2*time.Second + tokenCacheTTL, false},
+		{"feed", true, []time.Duration{time.Hour}, "long", time.Hour - time.Millisecond, true},
+		{"feed", true, []time.Duration{time.Hour}, "long", time.Hour, false}, // the token's own expiry
+		{"feed", true, []time.Duration{time.Second}, "short", tokenCacheTTL / 5, false},
+		// A store no other process uses: the token's expiry.
+		{"alone", false, nil, "long", time.Hour - time.Millisecond, true},
+		{"alone", false, nil, "long", time.Hour, false},
+		{"alone", false, nil, "short", tokenCacheTTL / 5, false},
 	} {
+		c := newTokenCache(4, tc.shared)
+		c.put(cached("long", "g", now.Add(time.Hour)), now, c.generation.Load())
+		c.put(cached("short", "g", now.Add(tokenCacheTTL/5)), now, c.generation.Load())
+		for _, beat := range tc.beats {
+			c.Current(now.Add(beat))
+		}
 		if _, ok := c.get(tokenDigest(tc.token), now.Add(tc.at)); ok != tc.want {
-			t.Errorf("%s at +%v: cached = %v, want %v", tc.token, tc.at, ok, tc.want)
+			t.Errorf("%s, beats %v: %s at +%v: cached = %v, want %v", tc.name, tc.beats, tc.token, tc.at, ok, tc.want)
 		}
 	}
 }
@@ -65,7 +82,7 @@ func TestTokenCacheLifetime(t *testing.T) {
 func TestTokenCacheRevocation(t *testing.T) {
 	now := time.Now()
 	fill := func() *tokenCache {
-		c := newTokenCache(8)
+		c := newTokenCache(8, true)
 		for name, grant := range map[string]string{"a1": "A", "a2": "A", "b1": "B"} {
 			c.put(cached(name, grant, now.Add(time.Hour)), now, c.generation.Load())
 		}
@@ -157,37 +174,73 @@ func TestRevocationReachesCachedTokens(t *testing.T) {
 	}
 }
 
-// A revocation the process does not hear of (another process, its channel
-// down) takes effect when the cache lifetime ends. (That a token's own
-// expiry ends its entry earlier is TestTokenCacheLifetime's.)
+// A revocation the process does not hear of (made by another process, its
+// feed lost it) takes effect when the feed stops vouching for the cache:
+// at once if it is silent, else tokenCacheTTL after its last beat. (That a
+// token's own expiry ends its entry earlier is TestTokenCacheLifetime's.)
 func TestCachedTokenBounds(t *testing.T) {
+	for _, beats := range []int{0, 20} {
+		t.Run(fmt.Sprintf("beats=%d", beats), func(t *testing.T) {
+			env := newTestEnv(t)
+			// As a replica on a shared store: nothing vouches for its
+			// memory but its feed, which beats every RevocationBeat.
+			env.server.tokens.lease.Store(0)
+			_, tokens := env.tokens()
+			access := tokens["access_token"].(string)
+			at, err := env.store.GetAccessToken(context.Background(), store.Hash(access))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status, _ := env.useToken(access); status != http.StatusOK {
+				t.Fatalf("first use: %d", status)
+			}
+			// Behind the server's back, and its feed does not tell.
+			if err := env.store.Store.RevokeGrant(context.Background(), at.GrantID); err != nil {
+				t.Fatal(err)
+			}
+			for range beats {
+				env.clock.Advance(store.RevocationBeat)
+				env.server.tokens.Current(env.clock.Now())
+				if status, asked := env.useToken(access); status != http.StatusOK || asked {
+					t.Fatalf("while the feed vouches: %d, store asked %v; want the cached answer", status, asked)
+				}
+			}
+			env.clock.Advance(tokenCacheTTL - 10*time.Millisecond)
+			if status, asked := env.useToken(access); status != http.StatusOK || asked {
+				t.Fatalf("within tokenCacheTTL of the last beat: %d, store asked %v; want the cached answer", status, asked)
+			}
+			env.clock.Advance(10 * time.Millisecond)
+			if status, _ := env.useToken(access); status != http.StatusUnauthorized {
+				t.Fatalf("tokenCacheTTL after the last beat: %d, want 401", status)
+			}
+		})
+	}
+}
+
+// With a store no other process uses, a token costs one store read in its
+// lifetime, however seldom it is used.
+func TestCachedTokenAlone(t *testing.T) {
 	env := newTestEnv(t)
 	_, tokens := env.tokens()
 	access := tokens["access_token"].(string)
-	at, err := env.store.GetAccessToken(context.Background(), store.Hash(access))
-	if err != nil {
-		t.Fatal(err)
+	if status, asked := env.useToken(access); status != http.StatusOK || !asked {
+		t.Fatalf("first use: %d, store asked %v; want 200 from the store", status, asked)
 	}
-	if status, _ := env.useToken(access); status != http.StatusOK {
-		t.Fatalf("first use: %d", status)
+	for range 5 {
+		env.clock.Advance(10 * time.Minute)
+		if status, asked := env.useToken(access); status != http.StatusOK || asked {
+			t.Fatalf("at %v: %d, store asked %v; want 200 from the cache", env.clock.Now(), status, asked)
+		}
 	}
-	// Behind the server's back, as another replica would.
-	if err := env.store.Store.RevokeGrant(context.Background(), at.GrantID); err != nil {
-		t.Fatal(err)
-	}
-	env.clock.Advance(tokenCacheTTL - 10*time.Millisecond)
-	if status, asked := env.useToken(access); status != http.StatusOK || asked {
-		t.Fatalf("within the cache lifetime: %d, store asked %v; want the cached answer", status, asked)
-	}
-	env.clock.Advance(10 * time.Millisecond)
+	env.clock.Advance(time.Hour) // the environment's AccessTokenTTL
 	if status, _ := env.useToken(access); status != http.StatusUnauthorized {
-		t.Fatalf("at the end of the cache lifetime: %d, want 401", status)
+		t.Fatalf("past its expiry: %d, want 401", status)
 	}
 }
 
 func TestTokenCacheGrowsWithTraffic(t *testing.T) {
 	const max = 4 * tokenCacheInitial
-	c := newTokenCache(max)
+	c := newTokenCache(max, true)
 	now := time.Now()
 	if len(c.slots) != tokenCacheInitial {
 		t.Fatalf("a new cache has %d slots, want %d", len(c.slots), tokenCacheInitial)
@@ -229,7 +282,7 @@ func TestTokenCacheGrowsWithTraffic(t *testing.T) {
 // TestTokenCacheGrowthKeepsOrder grows a ring whose oldest entry is in the
 // middle: the entries keep their order, oldest first, and each its index.
 func TestTokenCacheGrowthKeepsOrder(t *testing.T) {
-	c := newTokenCache(16)
+	c := newTokenCache(16, true)
 	c.slots = make([]cachedToken, 4)
 	now := time.Now()
 	// Four slots: dead0 dead1 live2 live3, the first two verified long

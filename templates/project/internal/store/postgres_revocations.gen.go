@@ -6,9 +6,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,17 +20,20 @@ import (
 // revocationChannel is the NOTIFY channel of revocations: the grants_revoked
 // trigger (postgres_schema.sql) announces "grant:<id>" when a live grant is
 // deleted, RevokeAccessToken "access:<hash>"; both are delivered when the
-// revoking transaction commits.
+// revoking transaction commits. Each listening process also announces its
+// beats there, "beat:<id>:<unix ns>" (see beat).
 const revocationChannel = "mcp_oauth_revocations"
 
 // WatchRevocations implements RevocationFeed with LISTEN on a connection of
 // its own (not one of the pool's, which it would hold forever), named
 // mcp-oauth-revocations-<pid> in pg_stat_activity. When the connection
 // breaks it connects again, after a pause that grows to a few seconds.
-func (s *postgresStore) WatchRevocations(ctx context.Context, synced func(), revoked func(Revocation)) {
+func (s *postgresStore) WatchRevocations(ctx context.Context, w RevocationWatcher) {
+	// The beats of this call are told from other processes' by a random id.
+	beatPrefix := "beat:" + rand.Text() + ":"
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		if s.listen(ctx, synced, revoked) {
+		if s.listen(ctx, w, beatPrefix) {
 			pause = 100 * time.Millisecond
 		}
 		select {
@@ -38,9 +44,9 @@ func (s *postgresStore) WatchRevocations(ctx context.Context, synced func(), rev
 	}
 }
 
-// listen listens on one connection until it fails, and reports whether it
-// got as far as listening.
-func (s *postgresStore) listen(ctx context.Context, synced func(), revoked func(Revocation)) bool {
+// listen listens on one connection until it fails, beating meanwhile, and
+// reports whether it got as far as listening. Only listen calls w.
+func (s *postgresStore) listen(ctx context.Context, w RevocationWatcher, beatPrefix string) bool {
 	cfg := s.pool.Config().ConnConfig.Copy()
 	cfg.RuntimeParams["application_name"] = fmt.Sprintf("mcp-oauth-revocations-%d", os.Getpid())
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -51,16 +57,47 @@ func (s *postgresStore) listen(ctx context.Context, synced func(), revoked func(
 	if _, err := conn.Exec(ctx, "LISTEN "+revocationChannel); err != nil {
 		return false
 	}
-	synced()
+	w.Synced()
+	beatCtx, stop := context.WithCancel(ctx)
+	var beating sync.WaitGroup
+	defer beating.Wait()
+	defer stop()
+	beating.Go(func() { s.beat(beatCtx, beatPrefix) })
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return true
 		}
 		if id, ok := strings.CutPrefix(n.Payload, "grant:"); ok {
-			revoked(Revocation{GrantID: id})
+			w.Revoked(Revocation{GrantID: id})
 		} else if hash, ok := strings.CutPrefix(n.Payload, "access:"); ok {
-			revoked(Revocation{AccessHash: hash})
+			w.Revoked(Revocation{AccessHash: hash})
+		} else if sent, ok := strings.CutPrefix(n.Payload, beatPrefix); ok {
+			if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
+				w.Current(time.Unix(0, ns))
+			}
 		}
+	}
+}
+
+// beat announces a beat on revocationChannel every RevocationBeat until ctx
+// is done. It goes through the pool, since the listening connection is busy
+// waiting. asOf is read before the beat is sent, so the beat commits after
+// every revocation committed before asOf; PostgreSQL delivers the
+// notifications of different transactions in commit order, so when listen
+// hears the beat back it has heard each of those revocations first (or they
+// committed before its LISTEN, and Synced covers them). A beat that fails,
+// the database being away, is skipped until the next tick.
+func (s *postgresStore) beat(ctx context.Context, prefix string) {
+	tick := time.NewTicker(RevocationBeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		asOf := time.Now()
+		s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", revocationChannel, prefix+strconv.FormatInt(asOf.UnixNano(), 10))
 	}
 }

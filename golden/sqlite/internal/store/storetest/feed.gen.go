@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,8 +13,11 @@ import (
 
 // RunRevocationFeed checks a store's RevocationFeed: every way the store
 // revokes is announced to a listener, a whole grant by its id and a single
-// access token by its hash. Other processes sharing the server may announce
-// their own revocations on the same channel meanwhile; they are ignored.
+// access token by its hash, and the feed's beats vouch for it: once
+// Current says it is complete as of some time, every revocation that
+// returned before that time has been heard. Other processes sharing the
+// server may announce their own revocations on the same channel
+// meanwhile; they are ignored.
 func RunRevocationFeed(t *testing.T, s store.Store) {
 	feed, ok := s.(store.RevocationFeed)
 	if !ok {
@@ -21,31 +25,36 @@ func RunRevocationFeed(t *testing.T, s store.Store) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	synced := make(chan struct{}, 1)
-	heard := make(chan store.Revocation, 100)
-	go feed.WatchRevocations(ctx, func() {
-		select {
-		case synced <- struct{}{}:
-		default:
-		}
-	}, func(r store.Revocation) { heard <- r })
+	w := &feedWatcher{synced: make(chan struct{}, 1), events: make(chan feedEvent, 1000)}
+	go feed.WatchRevocations(ctx, w)
 	select {
-	case <-synced:
+	case <-w.synced:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the feed never started listening")
 	}
-	expect := func(what string, want store.Revocation) {
+	// completeAfter waits until the feed is complete as of a time after t0
+	// and returns what it heard until then.
+	completeAfter := func(what string, t0 time.Time) []store.Revocation {
 		t.Helper()
+		var heard []store.Revocation
 		deadline := time.After(5 * time.Second)
 		for {
 			select {
-			case got := <-heard:
-				if got == want {
-					return
+			case e := <-w.events:
+				if e.asOf.IsZero() {
+					heard = append(heard, e.revocation)
+				} else if e.asOf.After(t0) {
+					return heard
 				}
 			case <-deadline:
-				t.Fatalf("%s: %+v was not announced", what, want)
+				t.Fatalf("%s: the feed did not say it was complete as of a later time within 5 s", what)
 			}
+		}
+	}
+	expect := func(what string, want store.Revocation) {
+		t.Helper()
+		if heard := completeAfter(what, time.Now()); !slices.Contains(heard, want) {
+			t.Fatalf("%s: the feed said it was complete as of a time after the revocation returned, but %+v was not announced before (heard %+v)", what, want, heard)
 		}
 	}
 
@@ -66,4 +75,32 @@ func RunRevocationFeed(t *testing.T, s store.Store) {
 	_, err = s.RotateRefreshToken(ctx, rotation)
 	mustErr(t, "RotateRefreshToken again", err, store.ErrReused)
 	expect("refresh token reuse", store.Revocation{GrantID: g.ID})
+
+	// With nothing revoked, the beats go on.
+	for range 3 {
+		completeAfter("a quiet moment", time.Now())
+	}
 }
+
+// feedWatcher records what a feed tells it, in order.
+type feedWatcher struct {
+	synced chan struct{}
+	events chan feedEvent
+}
+
+// feedEvent is a revocation heard, or (asOf set) a beat.
+type feedEvent struct {
+	revocation store.Revocation
+	asOf       time.Time
+}
+
+func (w *feedWatcher) Synced() {
+	select {
+	case w.synced <- struct{}{}:
+	default:
+	}
+}
+
+func (w *feedWatcher) Revoked(r store.Revocation) { w.events <- feedEvent{revocation: r} }
+
+func (w *feedWatcher) Current(asOf time.Time) { w.events <- feedEvent{asOf: asOf} }
