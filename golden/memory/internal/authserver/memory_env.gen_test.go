@@ -19,3 +19,11 @@ func openTestStore(tb testing.TB) store.Store {
 	tb.Cleanup(func() { st.Close() })
 	return st
 }
+
+// openScaleStore returns an empty memory store for BenchmarkTokenCheck,
+// and how to store its records: as the server does, since the memory
+// store has no bulk load.
+func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (store.Grant, store.AccessToken))) {
+	st := openTestStore(b)
+	return st, func(n int, record func(i int) (store.Grant, store.AccessToken)) { redeemRecords(b, st, n, record) }
+}

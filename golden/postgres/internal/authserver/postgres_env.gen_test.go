@@ -19,6 +19,12 @@ import (
 // DATABASE_URL, dropped after the test. Without DATABASE_URL the test is
 // skipped, except in CI.
 func openTestStore(tb testing.TB) store.Store {
+	st, _ := openTestSchema(tb)
+	return st
+}
+
+// openTestSchema is openTestStore, and returns the store's DSN as well.
+func openTestSchema(tb testing.TB) (store.Store, string) {
 	tb.Helper()
 	dsn := os.Getenv("DATABASE_URL")
 	if dsn == "" {
@@ -60,5 +66,50 @@ func openTestStore(tb testing.TB) store.Store {
 			tb.Errorf("drop schema: %v", err)
 		}
 	})
-	return st
+	return st, u.String()
+}
+
+// openScaleStore returns a store on a schema of its own for
+// BenchmarkTokenCheck, and how to store its records in bulk: the grants and
+// their access tokens by COPY, then VACUUM ANALYZE, so that the planner
+// knows the tables' size and autovacuum has nothing left to do beside the
+// benchmark.
+func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (store.Grant, store.AccessToken))) {
+	st, dsn := openTestSchema(b)
+	return st, func(n int, record func(i int) (store.Grant, store.AccessToken)) {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		rows := func(columns func(g store.Grant, at store.AccessToken) []any) pgx.CopyFromSource {
+			i := 0
+			return pgx.CopyFromFunc(func() ([]any, error) {
+				if i == n {
+					return nil, nil
+				}
+				g, at := record(i)
+				i++
+				return columns(g, at), nil
+			})
+		}
+		if _, err := conn.CopyFrom(ctx, pgx.Identifier{"grants"},
+			[]string{"id", "client_id", "user_id", "user_name", "scope", "resource", "created_at", "expires_at"},
+			rows(func(g store.Grant, _ store.AccessToken) []any {
+				return []any{g.ID, g.ClientID, g.UserID, g.UserName, g.Scope, g.Resource, g.CreatedAt, g.ExpiresAt}
+			})); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := conn.CopyFrom(ctx, pgx.Identifier{"access_tokens"},
+			[]string{"hash", "grant_id", "client_id", "user_id", "scope", "resource", "expires_at"},
+			rows(func(_ store.Grant, at store.AccessToken) []any {
+				return []any{at.Hash, at.GrantID, at.ClientID, at.UserID, at.Scope, at.Resource, at.ExpiresAt}
+			})); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, "VACUUM ANALYZE grants, access_tokens"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

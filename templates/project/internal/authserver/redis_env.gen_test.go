@@ -9,7 +9,11 @@ import (
 	"crypto/rand"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/mcp-oauth/mcp-oauth/templates/project/internal/store"
 )
@@ -18,6 +22,13 @@ import (
 // keys under a prefix of its own (they expire by themselves). Without
 // REDIS_URL the test is skipped, except in CI.
 func openTestStore(tb testing.TB) store.Store {
+	st, _ := openTestPrefix(tb)
+	return st
+}
+
+// openTestPrefix is openTestStore, and returns the store's key prefix as
+// well.
+func openTestPrefix(tb testing.TB) (store.Store, string) {
 	tb.Helper()
 	dsn := os.Getenv("REDIS_URL")
 	if dsn == "" {
@@ -31,12 +42,65 @@ func openTestStore(tb testing.TB) store.Store {
 		tb.Fatalf("REDIS_URL is not a URL: %v", err)
 	}
 	q := u.Query()
-	q.Set("key_prefix", "authtest:"+rand.Text()+":")
+	prefix := "authtest:" + rand.Text() + ":"
+	q.Set("key_prefix", prefix)
 	u.RawQuery = q.Encode()
 	st, err := store.Open(context.Background(), u.String())
 	if err != nil {
 		tb.Fatalf("open Redis store: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	return st
+	return st, prefix
+}
+
+// openScaleStore returns a store for BenchmarkTokenCheck, and how to store
+// its records: as the server does, from a few connections at once. Its keys
+// are deleted afterwards rather than left to expire.
+func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (store.Grant, store.AccessToken))) {
+	st, prefix := openTestPrefix(b)
+	b.Cleanup(func() {
+		opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		ctx, client := context.Background(), redis.NewClient(opts)
+		defer client.Close()
+		iter := client.Scan(ctx, 0, prefix+"*", 10000).Iterator()
+		p := client.Pipeline()
+		for iter.Next(ctx) {
+			p.Unlink(ctx, iter.Val())
+			if p.Len() == 10000 {
+				p.Exec(ctx)
+			}
+		}
+		p.Exec(ctx)
+		if err := iter.Err(); err != nil {
+			b.Errorf("deleting the benchmark's keys: %v", err)
+		}
+	})
+	return st, func(n int, record func(i int) (store.Grant, store.AccessToken)) {
+		redeemRecords(b, st, n, record)
+		// A million writes start Redis rewriting its append-only file, a
+		// fork that writes gigabytes beside the benchmark: measure the
+		// gate, not that.
+		opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, client := context.Background(), redis.NewClient(opts)
+		defer client.Close()
+		for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(time.Second) {
+			info, err := client.Info(ctx, "persistence").Result()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !strings.Contains(info, "aof_rewrite_in_progress:1") && !strings.Contains(info, "rdb_bgsave_in_progress:1") {
+				return
+			}
+			if time.Now().After(deadline) {
+				b.Fatal("Redis is still saving five minutes after the fill")
+			}
+		}
+	}
 }

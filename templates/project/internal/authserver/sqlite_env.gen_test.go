@@ -6,6 +6,7 @@ package authserver
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -14,6 +15,12 @@ import (
 
 // openTestStore returns a store on a fresh SQLite file.
 func openTestStore(tb testing.TB) store.Store {
+	st, _ := openTestFile(tb)
+	return st
+}
+
+// openTestFile returns a store on a fresh SQLite file, and the file.
+func openTestFile(tb testing.TB) (store.Store, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "test.db")
 	st, err := store.Open(context.Background(), path)
@@ -21,5 +28,44 @@ func openTestStore(tb testing.TB) store.Store {
 		tb.Fatalf("open %s: %v", path, err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	return st
+	return st, path
+}
+
+// openScaleStore returns a store on a fresh SQLite file for
+// BenchmarkTokenCheck, and how to store its records in bulk: the grants
+// and their access tokens, in one transaction of a connection of its own.
+func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (store.Grant, store.AccessToken))) {
+	st, path := openTestFile(b)
+	return st, func(n int, record func(i int) (store.Grant, store.AccessToken)) {
+		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer tx.Rollback()
+		grants, err := tx.Prepare(`INSERT INTO grants (id, client_id, user_id, user_name, scope, resource, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens, err := tx.Prepare(`INSERT INTO access_tokens (hash, grant_id, client_id, user_id, scope, resource, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range n {
+			g, at := record(i)
+			if _, err := grants.Exec(g.ID, g.ClientID, g.UserID, g.UserName, g.Scope, g.Resource, g.CreatedAt.UnixMicro(), g.ExpiresAt.UnixMicro()); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tokens.Exec(at.Hash, at.GrantID, at.ClientID, at.UserID, at.Scope, at.Resource, at.ExpiresAt.UnixMicro()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
