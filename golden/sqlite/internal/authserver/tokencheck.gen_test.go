@@ -85,7 +85,8 @@ func BenchmarkTokenCheck(b *testing.B) {
 				check(r)
 			}
 			runtime.GC()
-			cycles := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+			cycles := make([]metrics.Sample, 1)
+			cycles[0].Name = "/gc/cycles/total:gc-cycles"
 			metrics.Read(cycles)
 			for i, first := 0, cycles[0].Value.Uint64(); cycles[0].Value.Uint64() == first; i++ {
 				check(requests[order[i%len(order)]])
