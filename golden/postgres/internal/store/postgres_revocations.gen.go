@@ -19,7 +19,7 @@ import (
 // trigger (postgres_schema.sql) announces "grant:<id>" when a live grant is
 // deleted, RevokeAccessToken "access:<hash>"; both are delivered when the
 // revoking transaction commits. Each listening process also announces its
-// beats there, "beat:<id>:<unix ns>" (see beat).
+// beats there, "beat:<id>:<unix ns>" (see listen).
 const revocationChannel = "mcp_oauth_revocations"
 
 // WatchRevocations implements RevocationFeed with LISTEN on a connection of
@@ -60,7 +60,16 @@ func (s *postgresStore) listen(ctx context.Context, w RevocationWatcher, beatPre
 	var beating sync.WaitGroup
 	defer beating.Wait()
 	defer stop()
-	beating.Go(func() { s.beat(beatCtx, beatPrefix) })
+	// Beats go through the pool: this connection is busy waiting.
+	// PostgreSQL delivers the notifications of different transactions in
+	// commit order, so when the loop below hears a beat back it has heard
+	// every revocation committed before the beat's time (or committed
+	// before LISTEN, which Synced covers).
+	beating.Go(func() {
+		beat(beatCtx, func(asOf time.Time) {
+			s.pool.Exec(beatCtx, "SELECT pg_notify($1, $2)", revocationChannel, beatPrefix+strconv.FormatInt(asOf.UnixNano(), 10))
+		})
+	})
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -75,27 +84,5 @@ func (s *postgresStore) listen(ctx context.Context, w RevocationWatcher, beatPre
 				w.Current(time.Unix(0, ns))
 			}
 		}
-	}
-}
-
-// beat announces a beat on revocationChannel every RevocationBeat until ctx
-// is done. It goes through the pool, since the listening connection is busy
-// waiting. asOf is read before the beat is sent, so the beat commits after
-// every revocation committed before asOf; PostgreSQL delivers the
-// notifications of different transactions in commit order, so when listen
-// hears the beat back it has heard each of those revocations first (or they
-// committed before its LISTEN, and Synced covers them). A beat that fails,
-// the database being away, is skipped until the next tick.
-func (s *postgresStore) beat(ctx context.Context, prefix string) {
-	tick := time.NewTicker(RevocationBeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		asOf := time.Now()
-		s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", revocationChannel, prefix+strconv.FormatInt(asOf.UnixNano(), 10))
 	}
 }

@@ -58,13 +58,12 @@ func openTestPrefix(tb testing.TB) (store.Store, string) {
 // are deleted afterwards rather than left to expire.
 func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (store.Grant, store.AccessToken))) {
 	st, prefix := openTestPrefix(b)
+	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, client := context.Background(), redis.NewClient(opts)
 	b.Cleanup(func() {
-		opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
-		if err != nil {
-			b.Error(err)
-			return
-		}
-		ctx, client := context.Background(), redis.NewClient(opts)
 		defer client.Close()
 		iter := client.Scan(ctx, 0, prefix+"*", 10000).Iterator()
 		p := client.Pipeline()
@@ -84,12 +83,6 @@ func openScaleStore(b *testing.B) (store.Store, func(n int, record func(i int) (
 		// A million writes start Redis rewriting its append-only file, a
 		// fork that writes gigabytes beside the benchmark: measure the
 		// gate, not that.
-		opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, client := context.Background(), redis.NewClient(opts)
-		defer client.Close()
 		for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(time.Second) {
 			info, err := client.Info(ctx, "persistence").Result()
 			if err != nil {

@@ -54,7 +54,9 @@ func (s *redisStore) WatchRevocations(ctx context.Context, w RevocationWatcher) 
 	defer stop()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	wg.Go(func() { beat(ctx, client, beats) })
+	wg.Go(func() {
+		beat(ctx, func(asOf time.Time) { client.Publish(ctx, beats, strconv.FormatInt(asOf.UnixNano(), 10)) })
+	})
 	for ctx.Err() == nil {
 		msg, err := sub.ReceiveTimeout(ctx, revocationPing)
 		switch m := msg.(type) {
@@ -90,22 +92,6 @@ func (s *redisStore) WatchRevocations(ctx context.Context, w RevocationWatcher) 
 			case <-ctx.Done():
 			case <-time.After(100 * time.Millisecond):
 			}
-		}
-	}
-}
-
-// beat publishes the time on channel every RevocationBeat until ctx is
-// done. A beat that fails is not heard: Current waits for the next one.
-func beat(ctx context.Context, client *redis.Client, channel string) {
-	tick := time.NewTicker(RevocationBeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			asOf := time.Now()
-			client.Publish(ctx, channel, strconv.FormatInt(asOf.UnixNano(), 10))
 		}
 	}
 }

@@ -48,3 +48,20 @@ type RevocationWatcher interface {
 // the time it was sent; the channel delivers in order, so hearing the beat
 // back means every revocation committed before it was sent has been heard.
 const RevocationBeat = 100 * time.Millisecond
+
+// beat calls send with the time every RevocationBeat until ctx is done:
+// the feeds announce their beats with it. The time is read before the beat
+// is sent, so everything committed before it is ahead of the beat on the
+// channel. A beat that fails is not heard, and Current waits for the next.
+func beat(ctx context.Context, send func(asOf time.Time)) {
+	tick := time.NewTicker(RevocationBeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			send(time.Now())
+		}
+	}
+}
