@@ -30,7 +30,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -62,7 +61,7 @@ func main() {
 // fail — configuration, store, upstream discovery, the listening port — is
 // checked before the first request is accepted.
 func run(ctx context.Context) error {
-	setGCTarget()
+	tuneGC()
 	lookup, err := config.Environment(".env")
 	if err != nil {
 		return err
@@ -128,25 +127,6 @@ func run(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-// gcPercent is the garbage collector's target (GOGC) unless the
-// environment sets one.
-//
-// The MCP SDK allocates some 275 KB per tool call, nearly all of it decode
-// buffers dropped when the call ends, while this server keeps about 2 MB
-// live. At Go's default (GOGC=100, which also sets a 4 MB minimum heap) the
-// collector then runs every ten calls or so, re-marks everything live each
-// time, and takes a quarter of the CPU under load. A higher target lets the
-// heap grow to 16 MB before collecting: a few megabytes of memory for most
-// of that CPU (the README's performance section has the figures).
-const gcPercent = 400
-
-// setGCTarget applies gcPercent, unless GOGC is set.
-func setGCTarget() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
 }
 
 // wiring is what run serves: the authorization server, and the MCP server

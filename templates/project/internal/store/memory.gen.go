@@ -5,63 +5,58 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
-	"slices"
+	"math"
 	"sync"
 	"time"
 )
 
-// memory keeps every record in maps guarded by one mutex. Holding the mutex
-// across each whole operation is what makes TakePending, RedeemCode and
-// RotateRefreshToken atomic. It suits tests and a single process: a restart
-// forgets every registration and token (clients must register again), and
-// replicas cannot share it.
+// memory keeps every record in tables (see table) guarded by one mutex.
+// Holding the mutex across each whole operation is what makes TakePending,
+// RedeemCode and RotateRefreshToken atomic. It suits tests and a single
+// process: a restart forgets every registration and token (clients must
+// register again), and replicas cannot share it.
 type memory struct {
 	mu       sync.Mutex
-	clients  map[string]Client
-	consents map[consentKey]Consent
-	pending  map[string]Pending
-	codes    map[string]Code
-	grants   map[string]Grant
-	access   map[string]AccessToken
-	refresh  map[string]refreshEntry
-	// issued indexes the tokens of each grant by grant ID, so that revoking
-	// a grant costs its own tokens, not a walk of everyone's.
-	issued map[string]*grantTokens
-	// assertions maps client assertion IDs to their expiry.
-	assertions map[string]time.Time
+	clients  *table // by client ID
+	consents *table // by consentKey
+	pending  *table // by state hash
+	codes    *table // by code hash
+	grants   *table // by grant ID
+	access   *table // by token hash
+	refresh  *table // by token hash, with rotation state (encodeRefresh)
+	// issued lists the tokens of each grant, by grant ID, so that revoking a
+	// grant costs its own tokens, not a walk of everyone's. It lives as long
+	// as its grant.
+	issued *table
+	// assertions holds the client assertion IDs seen, by ID, until they
+	// expire; the records are empty.
+	assertions *table
 }
 
-type consentKey struct{ userID, clientID string }
-
-// grantTokens are the hashes of the tokens issued under one grant. A hash
-// may outlive its token (revoked or swept): DeleteExpired drops those.
-type grantTokens struct {
-	access, refresh []string
-}
-
-// refreshEntry is a stored refresh token with its rotation state.
-type refreshEntry struct {
-	RefreshToken
-	rotatedAt time.Time // zero until the token is rotated out
-	sealed    []byte    // the pair the rotation issued, replayed once within the grace window
-}
+// An issued list is a run of entries: a kind byte, issuedAccess or
+// issuedRefresh, then the digest of the token's hash.
+const (
+	issuedAccess  byte = 'a'
+	issuedRefresh byte = 'r'
+	issuedEntry        = 1 + sha256.Size
+)
 
 // Open returns an empty in-memory store. The memory store has no address,
 // so dsn is ignored.
 func Open(ctx context.Context, dsn string) (Store, error) {
 	return &memory{
-		clients:    make(map[string]Client),
-		consents:   make(map[consentKey]Consent),
-		pending:    make(map[string]Pending),
-		codes:      make(map[string]Code),
-		grants:     make(map[string]Grant),
-		access:     make(map[string]AccessToken),
-		refresh:    make(map[string]refreshEntry),
-		issued:     make(map[string]*grantTokens),
-		assertions: make(map[string]time.Time),
+		clients:    newTable(),
+		consents:   newTable(),
+		pending:    newTable(),
+		codes:      newTable(),
+		grants:     newTable(),
+		access:     newTable(),
+		refresh:    newTable(),
+		issued:     newTable(),
+		assertions: newTable(),
 	}, nil
 }
 
@@ -72,13 +67,14 @@ func (m *memory) Close() error { return nil }
 func (m *memory) CreateClient(_ context.Context, c *Client, maxPerAddress int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.clients[c.ID]; ok {
+	k := digestOf(c.ID)
+	if _, _, ok := m.clients.get(k); ok {
 		return fmt.Errorf("store: client %q already exists", c.ID)
 	}
 	if maxPerAddress > 0 {
-		now, live := time.Now(), 0
-		for _, other := range m.clients {
-			if other.RegisteredFrom == c.RegisteredFrom && now.Before(other.ExpiresAt) {
+		now, live := unixNano(time.Now()), 0
+		for _, s := range m.clients.index {
+			if now < s.expiresAt && string(registeredFrom(m.clients.payload(s))) == c.RegisteredFrom {
 				live++
 			}
 		}
@@ -86,104 +82,112 @@ func (m *memory) CreateClient(_ context.Context, c *Client, maxPerAddress int) e
 			return ErrLimit
 		}
 	}
-	m.clients[c.ID] = cloneClient(*c)
+	m.clients.put(k, encodeClient(c), unixNano(c.ExpiresAt))
 	return nil
 }
 
 func (m *memory) GetClient(_ context.Context, id string) (*Client, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.clients[id]
-	if !ok || !time.Now().Before(c.ExpiresAt) {
+	b, s, ok := m.clients.get(digestOf(id))
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	c = cloneClient(c)
-	return &c, nil
+	return decodeClient(b), nil
 }
 
 func (m *memory) TouchClient(_ context.Context, id string, expiresAt time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.clients[id]
-	if !ok || !time.Now().Before(c.ExpiresAt) {
+	k := digestOf(id)
+	b, s, ok := m.clients.get(k)
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return ErrNotFound
 	}
-	if expiresAt.After(c.ExpiresAt) {
+	if c := decodeClient(b); expiresAt.After(c.ExpiresAt) {
 		c.ExpiresAt = expiresAt
-		m.clients[id] = c
+		m.clients.put(k, encodeClient(c), unixNano(expiresAt))
 	}
 	return nil
+}
+
+// consentKey is the key of a user's consent to a client.
+func consentKey(userID, clientID string) digest {
+	return sha256.Sum256(appendString(appendString(nil, userID), clientID))
 }
 
 func (m *memory) SaveConsent(_ context.Context, c *Consent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.consents[consentKey{c.UserID, c.ClientID}] = *c
+	m.consents.put(consentKey(c.UserID, c.ClientID), encodeConsent(c), unixNano(c.ExpiresAt))
 	return nil
 }
 
 func (m *memory) GetConsent(_ context.Context, userID, clientID string) (*Consent, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.consents[consentKey{userID, clientID}]
-	if !ok || !time.Now().Before(c.ExpiresAt) {
+	b, s, ok := m.consents.get(consentKey(userID, clientID))
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	return &c, nil
+	return decodeConsent(b), nil
 }
 
 func (m *memory) SavePending(_ context.Context, p *Pending) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.pending[p.StateHash] = *p
+	m.pending.put(digestOf(p.StateHash), encodePending(p), unixNano(p.ExpiresAt))
 	return nil
 }
 
 func (m *memory) TakePending(_ context.Context, stateHash string) (*Pending, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p, ok := m.pending[stateHash]
+	k := digestOf(stateHash)
+	b, s, ok := m.pending.get(k)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	delete(m.pending, stateHash)
-	if !time.Now().Before(p.ExpiresAt) {
+	p := decodePending(b)
+	m.pending.delete(k)
+	if unixNano(time.Now()) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	return &p, nil
+	return p, nil
 }
 
 func (m *memory) SaveCode(_ context.Context, c *Code) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.codes[c.Hash] = cloneCode(*c)
+	m.codes.put(digestOf(c.Hash), encodeCode(c), unixNano(c.ExpiresAt))
 	return nil
 }
 
 func (m *memory) GetCode(_ context.Context, hash string) (*Code, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.codes[hash]
-	if !ok || !time.Now().Before(c.ExpiresAt) {
+	b, s, ok := m.codes.get(digestOf(hash))
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	c = cloneCode(c)
+	c := decodeCode(b)
 	if !c.UsedAt.IsZero() {
-		return &c, ErrAlreadyUsed
+		return c, ErrAlreadyUsed
 	}
-	return &c, nil
+	return c, nil
 }
 
 func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Grant, first TokenPair) (*Code, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.codes[hash]
-	if !ok || !now.Before(c.ExpiresAt) {
+	k := digestOf(hash)
+	b, s, ok := m.codes.get(k)
+	if !ok || unixNano(now) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
+	c := decodeCode(b)
 	if !c.UsedAt.IsZero() {
-		c = cloneCode(c)
-		return &c, ErrAlreadyUsed
+		return c, ErrAlreadyUsed
 	}
 	if err := checkGrantIDs(c.GrantID, g, first); err != nil {
 		return nil, fmt.Errorf("store: redeem code: %w", err)
@@ -191,76 +195,83 @@ func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Gr
 	// The code stays, marked used, until it expires: a replay must be
 	// recognised as one so the caller can revoke the grant stored here.
 	c.UsedAt = now
-	m.codes[hash] = c
-	m.grants[g.ID] = cloneGrant(*g)
-	m.issue(g.ID, first)
-	c = cloneCode(c)
-	return &c, nil
+	m.codes.put(k, encodeCode(c), s.expiresAt)
+	grantExpiry := unixNano(g.ExpiresAt)
+	m.grants.put(digestOf(g.ID), encodeGrant(g), grantExpiry)
+	m.issue(g.ID, first, grantExpiry)
+	return c, nil
 }
 
 func (m *memory) GetGrant(_ context.Context, id string) (*Grant, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, ok := m.liveGrant(id, time.Now())
-	if !ok {
+	b, s, ok := m.grants.get(digestOf(id))
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	g = cloneGrant(g)
-	return &g, nil
+	return decodeGrant(b), nil
 }
 
-// liveGrant returns the grant id unless it is unknown, revoked (revocation
-// deletes it) or expired at now. m.mu must be held.
-func (m *memory) liveGrant(id string, now time.Time) (Grant, bool) {
-	g, ok := m.grants[id]
-	return g, ok && now.Before(g.ExpiresAt)
+// liveGrant reports whether grant id is stored (revocation deletes it) and
+// unexpired at now, in Unix nanoseconds. m.mu must be held.
+func (m *memory) liveGrant(id string, now int64) bool {
+	return m.grants.has(digestOf(id), now)
 }
 
 func (m *memory) UpdateUpstream(_ context.Context, grantID string, t UpstreamToken) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, ok := m.liveGrant(grantID, time.Now())
-	if !ok {
+	k := digestOf(grantID)
+	b, s, ok := m.grants.get(k)
+	if !ok || unixNano(time.Now()) >= s.expiresAt {
 		return ErrNotFound
 	}
-	g.Upstream = UpstreamToken{Sealed: bytes.Clone(t.Sealed), ExpiresAt: t.ExpiresAt}
-	m.grants[grantID] = g
+	g := decodeGrant(b)
+	g.Upstream = t
+	m.grants.put(k, encodeGrant(g), s.expiresAt)
 	return nil
 }
 
 func (m *memory) GetAccessToken(_ context.Context, hash string) (*AccessToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := time.Now()
-	a, ok := m.access[hash]
-	if !ok || !now.Before(a.ExpiresAt) {
+	now := unixNano(time.Now())
+	b, s, ok := m.access.get(digestOf(hash))
+	if !ok || now >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	if _, ok := m.liveGrant(a.GrantID, now); !ok {
+	a := decodeAccessToken(b)
+	if !m.liveGrant(a.GrantID, now) {
 		return nil, ErrNotFound
 	}
-	return &a, nil
+	return a, nil
 }
 
 func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old, ok := m.refresh[r.OldHash]
-	if !ok || !r.Now.Before(old.ExpiresAt) || old.ClientID != r.ClientID {
+	now := unixNano(r.Now)
+	k := digestOf(r.OldHash)
+	b, s, ok := m.refresh.get(k)
+	if !ok || now >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	g, ok := m.liveGrant(old.GrantID, r.Now)
-	if !ok {
+	old, rotatedAt, sealed := decodeRefresh(b)
+	if old.ClientID != r.ClientID {
 		return nil, ErrNotFound
 	}
-	if !old.rotatedAt.IsZero() {
-		if inGrace(old.rotatedAt, r) && len(old.sealed) > 0 {
+	gk := digestOf(old.GrantID)
+	b, gs, ok := m.grants.get(gk)
+	if !ok || now >= gs.expiresAt {
+		return nil, ErrNotFound
+	}
+	g := decodeGrant(b)
+	if !rotatedAt.IsZero() {
+		if inGrace(rotatedAt, r) && len(sealed) > 0 {
 			// The one replay of this rotation: forget the pair, so that a
 			// third use is reuse.
-			sealed := old.sealed
-			old.sealed = nil
-			m.refresh[r.OldHash] = old
-			return &Rotated{Grant: cloneGrant(g), Replayed: true, Sealed: sealed}, nil
+			m.refresh.put(k, encodeRefresh(old, rotatedAt, nil), s.expiresAt)
+			return &Rotated{Grant: *g, Replayed: true, Sealed: sealed}, nil
 		}
 		// A rotated-out token presented after the window, or a second time
 		// within it, means two parties hold the same refresh token: end the
@@ -269,14 +280,14 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 		return nil, ErrReused
 	}
 
-	old.rotatedAt, old.sealed = r.Now, bytes.Clone(r.Sealed)
-	m.refresh[r.OldHash] = old
-	m.issue(g.ID, r.Next)
+	m.refresh.put(k, encodeRefresh(old, r.Now, r.Sealed), s.expiresAt)
 	if r.Next.Refresh.ExpiresAt.After(g.ExpiresAt) {
 		g.ExpiresAt = r.Next.Refresh.ExpiresAt
-		m.grants[g.ID] = g
+		gs.expiresAt = unixNano(g.ExpiresAt)
+		m.grants.put(gk, encodeGrant(g), gs.expiresAt)
 	}
-	return &Rotated{Grant: cloneGrant(g)}, nil
+	m.issue(g.ID, r.Next, gs.expiresAt)
+	return &Rotated{Grant: *g}, nil
 }
 
 // inGrace reports whether a token rotated at rotatedAt is presented again
@@ -288,15 +299,16 @@ func inGrace(rotatedAt time.Time, r Rotation) bool {
 func (m *memory) GetRefreshToken(_ context.Context, hash string) (*RefreshToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := time.Now()
-	e, ok := m.refresh[hash]
-	if !ok || !now.Before(e.ExpiresAt) {
+	now := unixNano(time.Now())
+	b, s, ok := m.refresh.get(digestOf(hash))
+	if !ok || now >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	if _, ok := m.liveGrant(e.GrantID, now); !ok {
+	r, _, _ := decodeRefresh(b)
+	if !m.liveGrant(r.GrantID, now) {
 		return nil, ErrNotFound
 	}
-	return &e.RefreshToken, nil
+	return r, nil
 }
 
 func (m *memory) RevokeGrant(_ context.Context, grantID string) error {
@@ -306,61 +318,76 @@ func (m *memory) RevokeGrant(_ context.Context, grantID string) error {
 	return nil
 }
 
-// issue stores the token pair issued under grant grantID. m.mu must be
-// held.
-func (m *memory) issue(grantID string, p TokenPair) {
-	m.access[p.Access.Hash] = p.Access
-	m.refresh[p.Refresh.Hash] = refreshEntry{RefreshToken: p.Refresh}
-	t := m.issued[grantID]
-	if t == nil {
-		t = &grantTokens{}
-		m.issued[grantID] = t
+// issue stores the token pair issued under grant grantID, which lives
+// until grantExpiry (Unix nanoseconds), and adds the pair to the grant's
+// issued list. The list keeps only tokens still stored, so it never holds
+// more than the grant's live tokens and the new pair. m.mu must be held.
+func (m *memory) issue(grantID string, p TokenPair, grantExpiry int64) {
+	access, refresh := digestOf(p.Access.Hash), digestOf(p.Refresh.Hash)
+	m.access.put(access, encodeAccessToken(&p.Access), unixNano(p.Access.ExpiresAt))
+	m.refresh.put(refresh, encodeRefresh(&p.Refresh, time.Time{}, nil), unixNano(p.Refresh.ExpiresAt))
+
+	k := digestOf(grantID)
+	var list []byte
+	if b, _, ok := m.issued.get(k); ok {
+		list = make([]byte, 0, len(b)+2*issuedEntry)
+		for e := range issuedEntries(b) {
+			if _, stored := m.tokens(e[0]).index[digest(e[1:])]; stored {
+				list = append(list, e...)
+			}
+		}
 	}
-	t.access = append(t.access, p.Access.Hash)
-	t.refresh = append(t.refresh, p.Refresh.Hash)
+	list = append(append(list, issuedAccess), access[:]...)
+	list = append(append(list, issuedRefresh), refresh[:]...)
+	m.issued.put(k, list, grantExpiry)
 }
 
 // revokeGrant deletes a grant and every token issued under it. m.mu must be
 // held.
 func (m *memory) revokeGrant(grantID string) {
-	delete(m.grants, grantID)
-	if t := m.issued[grantID]; t != nil {
-		for _, h := range t.access {
-			delete(m.access, h)
+	k := digestOf(grantID)
+	m.grants.delete(k)
+	if b, _, ok := m.issued.get(k); ok {
+		for e := range issuedEntries(b) {
+			m.tokens(e[0]).delete(digest(e[1:]))
 		}
-		for _, h := range t.refresh {
-			delete(m.refresh, h)
+		m.issued.delete(k)
+	}
+}
+
+// tokens returns the table of an issued entry's kind.
+func (m *memory) tokens(kind byte) *table {
+	if kind == issuedAccess {
+		return m.access
+	}
+	return m.refresh
+}
+
+// issuedEntries yields the entries of an issued list.
+func issuedEntries(list []byte) func(yield func([]byte) bool) {
+	return func(yield func([]byte) bool) {
+		for len(list) >= issuedEntry {
+			if !yield(list[:issuedEntry]) {
+				return
+			}
+			list = list[issuedEntry:]
 		}
-		delete(m.issued, grantID)
 	}
 }
 
 func (m *memory) RevokeAccessToken(_ context.Context, hash string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.access, hash)
+	m.access.delete(digestOf(hash))
 	return nil
 }
 
 func (m *memory) DeleteExpired(_ context.Context, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	sweep(m.clients, now, func(c Client) time.Time { return c.ExpiresAt })
-	sweep(m.consents, now, func(c Consent) time.Time { return c.ExpiresAt })
-	sweep(m.pending, now, func(p Pending) time.Time { return p.ExpiresAt })
-	sweep(m.codes, now, func(c Code) time.Time { return c.ExpiresAt })
-	sweep(m.grants, now, func(g Grant) time.Time { return g.ExpiresAt })
-	sweep(m.access, now, func(a AccessToken) time.Time { return a.ExpiresAt })
-	sweep(m.refresh, now, func(e refreshEntry) time.Time { return e.ExpiresAt })
-	sweep(m.assertions, now, func(t time.Time) time.Time { return t })
-	for id, t := range m.issued {
-		if _, ok := m.grants[id]; !ok {
-			// Swept: the grant's tokens expired with it or before.
-			delete(m.issued, id)
-			continue
-		}
-		t.access = slices.DeleteFunc(t.access, func(h string) bool { _, ok := m.access[h]; return !ok })
-		t.refresh = slices.DeleteFunc(t.refresh, func(h string) bool { _, ok := m.refresh[h]; return !ok })
+	at := unixNano(now)
+	for _, t := range []*table{m.clients, m.consents, m.pending, m.codes, m.grants, m.access, m.refresh, m.issued, m.assertions} {
+		t.sweep(at)
 	}
 	return nil
 }
@@ -368,38 +395,25 @@ func (m *memory) DeleteExpired(_ context.Context, now time.Time) error {
 func (m *memory) UseAssertionID(_ context.Context, id string, expiresAt time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if exp, ok := m.assertions[id]; ok && time.Now().Before(exp) {
+	k := digestOf(id)
+	if m.assertions.has(k, unixNano(time.Now())) {
 		return ErrAlreadyUsed
 	}
-	m.assertions[id] = expiresAt
+	m.assertions.put(k, nil, unixNano(expiresAt))
 	return nil
 }
 
-// sweep deletes the records of m that expired at or before now.
-func sweep[K comparable, V any](m map[K]V, now time.Time, expiresAt func(V) time.Time) {
-	for k, v := range m {
-		if !now.Before(expiresAt(v)) {
-			delete(m, k)
-		}
+// unixNano returns t in Unix nanoseconds, clamped to the years an int64
+// holds (1678 to 2262), so that a zero or far-off time compares as before
+// or after every real one.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minUnixNano):
+		return math.MinInt64
+	case t.After(maxUnixNano):
+		return math.MaxInt64
 	}
+	return t.UnixNano()
 }
 
-// The clone functions copy the slices of a record, so that neither the
-// caller nor the store can change the other's copy afterwards.
-
-func cloneClient(c Client) Client {
-	c.RedirectURIs = slices.Clone(c.RedirectURIs)
-	c.GrantTypes = slices.Clone(c.GrantTypes)
-	c.ResponseTypes = slices.Clone(c.ResponseTypes)
-	return c
-}
-
-func cloneCode(c Code) Code {
-	c.Upstream.Sealed = bytes.Clone(c.Upstream.Sealed)
-	return c
-}
-
-func cloneGrant(g Grant) Grant {
-	g.Upstream.Sealed = bytes.Clone(g.Upstream.Sealed)
-	return g
-}
+var minUnixNano, maxUnixNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)

@@ -42,9 +42,9 @@ func redeemScaleRecord(tb testing.TB, s Store, i int) (Grant, TokenPair) {
 	return g, pair
 }
 
-// TestIssuedFollowsTokens checks the memory store's index of each grant's
-// tokens: revoking a grant deletes exactly its tokens, and DeleteExpired
-// drops the hashes of tokens that are gone.
+// TestIssuedFollowsTokens checks the memory store's list of each grant's
+// tokens: a write drops the tokens that are gone, revoking a grant deletes
+// exactly its tokens, and a sweep past the grants' expiry leaves nothing.
 func TestIssuedFollowsTokens(t *testing.T) {
 	ctx := context.Background()
 	s, _ := Open(ctx, "")
@@ -53,37 +53,42 @@ func TestIssuedFollowsTokens(t *testing.T) {
 	g, first := redeemScaleRecord(t, s, 1)
 	_, other := redeemScaleRecord(t, s, 2)
 
-	// A rotation adds a pair; revoking the first access token leaves its
-	// hash behind until DeleteExpired.
-	next := TokenPair{
-		Access:  AccessToken{Hash: Hash("next access"), GrantID: g.ID, ClientID: g.ClientID, UserID: g.UserID, Scope: g.Scope, Resource: g.Resource, ExpiresAt: g.ExpiresAt},
-		Refresh: RefreshToken{Hash: Hash("next refresh"), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt},
+	// Two rotations, with the first access token revoked between them: the
+	// second rotation's write drops its hash from the list.
+	pair := func(name string) TokenPair {
+		return TokenPair{
+			Access:  AccessToken{Hash: Hash(name + " access"), GrantID: g.ID, ClientID: g.ClientID, UserID: g.UserID, Scope: g.Scope, Resource: g.Resource, ExpiresAt: g.ExpiresAt},
+			Refresh: RefreshToken{Hash: Hash(name + " refresh"), GrantID: g.ID, ClientID: g.ClientID, ExpiresAt: g.ExpiresAt},
+		}
 	}
-	if _, err := s.RotateRefreshToken(ctx, Rotation{OldHash: first.Refresh.Hash, ClientID: g.ClientID, Next: next, Now: now}); err != nil {
+	second, third := pair("second"), pair("third")
+	if _, err := s.RotateRefreshToken(ctx, Rotation{OldHash: first.Refresh.Hash, ClientID: g.ClientID, Next: second, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RevokeAccessToken(ctx, first.Access.Hash); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteExpired(ctx, now); err != nil {
+	if _, err := s.RotateRefreshToken(ctx, Rotation{OldHash: second.Refresh.Hash, ClientID: g.ClientID, Next: third, Now: now}); err != nil {
 		t.Fatal(err)
 	}
-	issued := m.issued[g.ID]
-	if issued == nil || !slices.Equal(issued.access, []string{next.Access.Hash}) || !slices.Equal(issued.refresh, []string{first.Refresh.Hash, next.Refresh.Hash}) {
-		t.Fatalf("after a rotation, a revoked access token and a sweep: %+v", issued)
+	access, refresh := issuedTo(m, g.ID)
+	wantAccess := []digest{digestOf(second.Access.Hash), digestOf(third.Access.Hash)}
+	wantRefresh := []digest{digestOf(first.Refresh.Hash), digestOf(second.Refresh.Hash), digestOf(third.Refresh.Hash)}
+	if !slices.Equal(access, wantAccess) || !slices.Equal(refresh, wantRefresh) {
+		t.Fatalf("after two rotations and a revoked access token: access %x, refresh %x", access, refresh)
 	}
 
 	if err := s.RevokeGrant(ctx, g.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := m.issued[g.ID]; ok {
-		t.Error("the revoked grant is still indexed")
+	if _, _, ok := m.issued.get(digestOf(g.ID)); ok {
+		t.Error("the revoked grant is still listed")
 	}
-	for _, h := range []string{next.Access.Hash, first.Refresh.Hash, next.Refresh.Hash} {
-		_, access := m.access[h]
-		_, refresh := m.refresh[h]
+	for _, d := range slices.Concat(wantAccess, wantRefresh) {
+		_, _, access := m.access.get(d)
+		_, _, refresh := m.refresh.get(d)
 		if access || refresh {
-			t.Errorf("token %s of the revoked grant is still stored", h)
+			t.Errorf("token %x of the revoked grant is still stored", d)
 		}
 	}
 	// The other grant is untouched.
@@ -93,4 +98,28 @@ func TestIssuedFollowsTokens(t *testing.T) {
 	if _, err := s.GetRefreshToken(ctx, other.Refresh.Hash); err != nil {
 		t.Errorf("the other grant's refresh token: %v", err)
 	}
+
+	// Past every expiry, a sweep empties every table.
+	if err := s.DeleteExpired(ctx, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for name, tab := range map[string]*table{"codes": m.codes, "grants": m.grants, "access": m.access, "refresh": m.refresh, "issued": m.issued} {
+		if n := len(tab.index); n != 0 {
+			t.Errorf("after the sweep, %s still holds %d records", name, n)
+		}
+	}
+}
+
+// issuedTo returns the digests listed as grantID's access and refresh
+// tokens, in order.
+func issuedTo(m *memory, grantID string) (access, refresh []digest) {
+	b, _, _ := m.issued.get(digestOf(grantID))
+	for e := range issuedEntries(b) {
+		if e[0] == issuedAccess {
+			access = append(access, digest(e[1:]))
+		} else {
+			refresh = append(refresh, digest(e[1:]))
+		}
+	}
+	return access, refresh
 }
