@@ -17,9 +17,10 @@ import (
 // what it costs over an empty store.
 //
 // Every write appends the record to the last chunk; the bytes it replaces,
-// like a deleted record's, are counted dead. A chunk that falls to a quarter
-// live has its live records moved to the end and is released, so that dead
-// bytes never exceed a bounded share of the table.
+// like a deleted record's, are counted dead. A chunk that falls below a
+// quarter live has its live records moved to the end and is released, and
+// the last chunk starts over once nothing in it is live, so that dead bytes
+// stay a bounded share of the table.
 type table struct {
 	index  map[digest]slot
 	chunks [][]byte // nil once released; free lists the slots to reuse
@@ -79,8 +80,8 @@ func (t *table) has(k digest, now int64) bool {
 	return ok && now < s.expiresAt
 }
 
-// put stores payload under k, replacing any record there. payload may be
-// the table's own memory (a record being moved).
+// put stores payload under k, replacing any record there. payload must not
+// be the table's own memory.
 func (t *table) put(k digest, payload []byte, expiresAt int64) {
 	t.delete(k)
 	t.append(k, payload, expiresAt)
@@ -101,10 +102,22 @@ func (t *table) append(k digest, payload []byte, expiresAt int64) {
 }
 
 // chunkFor returns the chunk to append n bytes to: the last one if they
-// fit, else a new one.
+// fit, else a new one. A last chunk left behind holds a live record, whose
+// deletion will see to the chunk's release.
 func (t *table) chunkFor(n int) uint32 {
 	if len(t.chunks) > 0 {
-		if buf := t.chunks[t.last]; len(buf)+n <= cap(buf) {
+		buf := t.chunks[t.last]
+		if len(buf)+n <= cap(buf) {
+			return t.last
+		}
+		if t.live[t.last] == 0 {
+			// Nothing in the last chunk is live: it starts over, so that
+			// records that come and go (pending logins) never leave a
+			// chunk behind.
+			if n > cap(buf) || cap(buf) > chunkSize {
+				buf = make([]byte, 0, max(chunkSize, n))
+			}
+			t.chunks[t.last] = buf[:0]
 			return t.last
 		}
 	}

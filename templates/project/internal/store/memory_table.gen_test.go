@@ -94,6 +94,35 @@ func TestTableCompacts(t *testing.T) {
 	}
 }
 
+// TestTableReleasesShortLived stores records that live briefly, as pending
+// logins do, many chunks' worth in all: one at a time, then ten at a time.
+// Either way the table holds no more than a few chunks.
+func TestTableReleasesShortLived(t *testing.T) {
+	payload := bytes.Repeat([]byte("p"), 300)
+	for _, window := range []int{1, 10} {
+		tab := newTable()
+		const n = 100000
+		for i := range n + window - 1 {
+			if i < n {
+				tab.put(digestOf(fmt.Sprint(i)), payload, 1)
+			}
+			if i >= window-1 {
+				tab.delete(digestOf(fmt.Sprint(i - window + 1)))
+			}
+		}
+		if len(tab.index) != 0 {
+			t.Fatalf("window %d: %d records left", window, len(tab.index))
+		}
+		held := 0
+		for _, buf := range tab.chunks {
+			held += cap(buf)
+		}
+		if held > 2*chunkSize {
+			t.Errorf("window %d: %d chunks held for no record (%d bytes written in all)", window, held/chunkSize, n*(headerSize+len(payload)))
+		}
+	}
+}
+
 // TestRecordsRoundTrip encodes and decodes one record of each kind with
 // every field set, so that a field added to a record type but not to its
 // encoding fails here.
