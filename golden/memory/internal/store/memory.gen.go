@@ -24,7 +24,7 @@ type memory struct {
 	codes    *table // by code hash
 	grants   *table // by grant ID
 	access   *table // by token hash
-	refresh  *table // by token hash, with rotation state (encodeRefresh)
+	refresh  *table // by token hash, with rotation state (refreshEntry)
 	// issued lists the tokens of each grant, by grant ID, so that revoking a
 	// grant costs its own tokens, not a walk of everyone's. It lives as long
 	// as its grant.
@@ -32,6 +32,8 @@ type memory struct {
 	// assertions holds the client assertion IDs seen, by ID, until they
 	// expire; the records are empty.
 	assertions *table
+	// scratch is where write encodes a record before a table copies it.
+	scratch []byte
 }
 
 // An issued list is a run of entries: a kind byte, issuedAccess or
@@ -80,7 +82,7 @@ func (m *memory) CreateClient(_ context.Context, c *Client, maxPerAddress int) e
 			return ErrLimit
 		}
 	}
-	m.clients.put(k, encodeClient(c), unixNano(c.ExpiresAt))
+	write(m, m.clients, k, appendClient, c, unixNano(c.ExpiresAt))
 	return nil
 }
 
@@ -104,9 +106,16 @@ func (m *memory) TouchClient(_ context.Context, id string, expiresAt time.Time) 
 	}
 	if c := decodeClient(b); expiresAt.After(c.ExpiresAt) {
 		c.ExpiresAt = expiresAt
-		m.clients.put(k, encodeClient(c), unixNano(expiresAt))
+		write(m, m.clients, k, appendClient, c, unixNano(expiresAt))
 	}
 	return nil
+}
+
+// write encodes r with encode and stores it in t under k. m.mu must be
+// held.
+func write[R any](m *memory, t *table, k digest, encode func([]byte, R) []byte, r R, expiresAt int64) {
+	m.scratch = encode(m.scratch[:0], r)
+	t.put(k, m.scratch, expiresAt)
 }
 
 // consentKey is the key of a user's consent to a client.
@@ -117,7 +126,7 @@ func consentKey(userID, clientID string) digest {
 func (m *memory) SaveConsent(_ context.Context, c *Consent) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.consents.put(consentKey(c.UserID, c.ClientID), encodeConsent(c), unixNano(c.ExpiresAt))
+	write(m, m.consents, consentKey(c.UserID, c.ClientID), appendConsent, c, unixNano(c.ExpiresAt))
 	return nil
 }
 
@@ -134,7 +143,7 @@ func (m *memory) GetConsent(_ context.Context, userID, clientID string) (*Consen
 func (m *memory) SavePending(_ context.Context, p *Pending) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.pending.put(digestOf(p.StateHash), encodePending(p), unixNano(p.ExpiresAt))
+	write(m, m.pending, digestOf(p.StateHash), appendPending, p, unixNano(p.ExpiresAt))
 	return nil
 }
 
@@ -157,7 +166,7 @@ func (m *memory) TakePending(_ context.Context, stateHash string) (*Pending, err
 func (m *memory) SaveCode(_ context.Context, c *Code) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.codes.put(digestOf(c.Hash), encodeCode(c), unixNano(c.ExpiresAt))
+	write(m, m.codes, digestOf(c.Hash), appendCode, c, unixNano(c.ExpiresAt))
 	return nil
 }
 
@@ -193,9 +202,9 @@ func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Gr
 	// The code stays, marked used, until it expires: a replay must be
 	// recognised as one so the caller can revoke the grant stored here.
 	c.UsedAt = now
-	m.codes.put(k, encodeCode(c), s.expiresAt)
+	write(m, m.codes, k, appendCode, c, s.expiresAt)
 	grantExpiry := unixNano(g.ExpiresAt)
-	m.grants.put(digestOf(g.ID), encodeGrant(g), grantExpiry)
+	write(m, m.grants, digestOf(g.ID), appendGrant, g, grantExpiry)
 	m.issue(g.ID, first, grantExpiry)
 	return c, nil
 }
@@ -226,7 +235,7 @@ func (m *memory) UpdateUpstream(_ context.Context, grantID string, t UpstreamTok
 	}
 	g := decodeGrant(b)
 	g.Upstream = t
-	m.grants.put(k, encodeGrant(g), s.expiresAt)
+	write(m, m.grants, k, appendGrant, g, s.expiresAt)
 	return nil
 }
 
@@ -254,7 +263,7 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 	if !ok || now >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	old, rotatedAt, sealed := decodeRefresh(b)
+	old := decodeRefresh(b)
 	if old.ClientID != r.ClientID {
 		return nil, ErrNotFound
 	}
@@ -264,11 +273,13 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 		return nil, ErrNotFound
 	}
 	g := decodeGrant(b)
-	if !rotatedAt.IsZero() {
-		if inGrace(rotatedAt, r) && len(sealed) > 0 {
+	if !old.rotatedAt.IsZero() {
+		if inGrace(old.rotatedAt, r) && len(old.sealed) > 0 {
 			// The one replay of this rotation: forget the pair, so that a
 			// third use is reuse.
-			m.refresh.put(k, encodeRefresh(old, rotatedAt, nil), s.expiresAt)
+			sealed := old.sealed
+			old.sealed = nil
+			write(m, m.refresh, k, appendRefresh, old, s.expiresAt)
 			return &Rotated{Grant: *g, Replayed: true, Sealed: sealed}, nil
 		}
 		// A rotated-out token presented after the window, or a second time
@@ -278,11 +289,12 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 		return nil, ErrReused
 	}
 
-	m.refresh.put(k, encodeRefresh(old, r.Now, r.Sealed), s.expiresAt)
+	old.rotatedAt, old.sealed = r.Now, r.Sealed
+	write(m, m.refresh, k, appendRefresh, old, s.expiresAt)
 	if r.Next.Refresh.ExpiresAt.After(g.ExpiresAt) {
 		g.ExpiresAt = r.Next.Refresh.ExpiresAt
 		gs.expiresAt = unixNano(g.ExpiresAt)
-		m.grants.put(gk, encodeGrant(g), gs.expiresAt)
+		write(m, m.grants, gk, appendGrant, g, gs.expiresAt)
 	}
 	m.issue(g.ID, r.Next, gs.expiresAt)
 	return &Rotated{Grant: *g}, nil
@@ -302,11 +314,11 @@ func (m *memory) GetRefreshToken(_ context.Context, hash string) (*RefreshToken,
 	if !ok || now >= s.expiresAt {
 		return nil, ErrNotFound
 	}
-	r, _, _ := decodeRefresh(b)
-	if !m.liveGrant(r.GrantID, now) {
+	e := decodeRefresh(b)
+	if !m.liveGrant(e.GrantID, now) {
 		return nil, ErrNotFound
 	}
-	return r, nil
+	return &e.RefreshToken, nil
 }
 
 func (m *memory) RevokeGrant(_ context.Context, grantID string) error {
@@ -322,13 +334,12 @@ func (m *memory) RevokeGrant(_ context.Context, grantID string) error {
 // more than the grant's live tokens and the new pair. m.mu must be held.
 func (m *memory) issue(grantID string, p TokenPair, grantExpiry int64) {
 	access, refresh := digestOf(p.Access.Hash), digestOf(p.Refresh.Hash)
-	m.access.put(access, encodeAccessToken(&p.Access), unixNano(p.Access.ExpiresAt))
-	m.refresh.put(refresh, encodeRefresh(&p.Refresh, time.Time{}, nil), unixNano(p.Refresh.ExpiresAt))
+	write(m, m.access, access, appendAccessToken, &p.Access, unixNano(p.Access.ExpiresAt))
+	write(m, m.refresh, refresh, appendRefresh, &refreshEntry{RefreshToken: p.Refresh}, unixNano(p.Refresh.ExpiresAt))
 
 	k := digestOf(grantID)
-	var list []byte
+	list := m.scratch[:0]
 	if b, _, ok := m.issued.get(k); ok {
-		list = make([]byte, 0, len(b)+2*issuedEntry)
 		for e := range issuedEntries(b) {
 			if _, stored := m.tokens(e[0]).index[digest(e[1:])]; stored {
 				list = append(list, e...)
@@ -337,6 +348,7 @@ func (m *memory) issue(grantID string, p TokenPair, grantExpiry int64) {
 	}
 	list = append(append(list, issuedAccess), access[:]...)
 	list = append(append(list, issuedRefresh), refresh[:]...)
+	m.scratch = list
 	m.issued.put(k, list, grantExpiry)
 }
 

@@ -81,9 +81,9 @@ func (f *fields) time() time.Time {
 	return time.Unix(sec, int64(f.uvarint())).UTC()
 }
 
-func encodeClient(c *Client) []byte {
+func appendClient(b []byte, c *Client) []byte {
 	// RegisteredFrom comes first: the per-address cap reads only it.
-	b := appendString(nil, c.RegisteredFrom)
+	b = appendString(b, c.RegisteredFrom)
 	b = appendString(b, c.ID)
 	b = appendString(b, c.SecretHash)
 	b = appendString(b, c.Name)
@@ -127,8 +127,8 @@ func registeredFrom(b []byte) []byte {
 	return f.raw()
 }
 
-func encodeConsent(c *Consent) []byte {
-	b := appendString(nil, c.UserID)
+func appendConsent(b []byte, c *Consent) []byte {
+	b = appendString(b, c.UserID)
 	b = appendString(b, c.ClientID)
 	b = appendString(b, c.Scope)
 	return appendTime(b, c.ExpiresAt)
@@ -139,8 +139,8 @@ func decodeConsent(b []byte) *Consent {
 	return &Consent{UserID: f.string(), ClientID: f.string(), Scope: f.string(), ExpiresAt: f.time()}
 }
 
-func encodePending(p *Pending) []byte {
-	b := appendString(nil, p.StateHash)
+func appendPending(b []byte, p *Pending) []byte {
+	b = appendString(b, p.StateHash)
 	b = appendString(b, p.ClientID)
 	b = appendString(b, p.RedirectURI)
 	b = appendString(b, p.ClientState)
@@ -170,8 +170,8 @@ func decodePending(b []byte) *Pending {
 	}
 }
 
-func encodeCode(c *Code) []byte {
-	b := appendString(nil, c.Hash)
+func appendCode(b []byte, c *Code) []byte {
+	b = appendString(b, c.Hash)
 	b = appendString(b, c.GrantID)
 	b = appendString(b, c.ClientID)
 	b = appendString(b, c.RedirectURI)
@@ -215,8 +215,8 @@ func (f *fields) upstream() UpstreamToken {
 	return UpstreamToken{Sealed: f.bytes(), ExpiresAt: f.time()}
 }
 
-func encodeGrant(g *Grant) []byte {
-	b := appendString(nil, g.ID)
+func appendGrant(b []byte, g *Grant) []byte {
+	b = appendString(b, g.ID)
 	b = appendString(b, g.ClientID)
 	b = appendString(b, g.UserID)
 	b = appendString(b, g.UserName)
@@ -242,8 +242,8 @@ func decodeGrant(b []byte) *Grant {
 	}
 }
 
-func encodeAccessToken(a *AccessToken) []byte {
-	b := appendString(nil, a.Hash)
+func appendAccessToken(b []byte, a *AccessToken) []byte {
+	b = appendString(b, a.Hash)
 	b = appendString(b, a.GrantID)
 	b = appendString(b, a.ClientID)
 	b = appendString(b, a.UserID)
@@ -265,21 +265,28 @@ func decodeAccessToken(b []byte) *AccessToken {
 	}
 }
 
-// encodeRefresh encodes a refresh token with its rotation state: when it
-// was rotated out (zero until then) and the sealed pair that rotation
-// issued, kept for one replay within the grace window.
-func encodeRefresh(r *RefreshToken, rotatedAt time.Time, sealed []byte) []byte {
-	b := appendString(nil, r.Hash)
-	b = appendString(b, r.GrantID)
-	b = appendString(b, r.ClientID)
-	b = appendTime(b, r.ExpiresAt)
-	b = appendTime(b, rotatedAt)
-	b = binary.AppendUvarint(b, uint64(len(sealed)))
-	return append(b, sealed...)
+// refreshEntry is a stored refresh token with its rotation state.
+type refreshEntry struct {
+	RefreshToken
+	rotatedAt time.Time // zero until the token is rotated out
+	sealed    []byte    // the pair the rotation issued, replayed once within the grace window
 }
 
-func decodeRefresh(b []byte) (r *RefreshToken, rotatedAt time.Time, sealed []byte) {
+func appendRefresh(b []byte, e *refreshEntry) []byte {
+	b = appendString(b, e.Hash)
+	b = appendString(b, e.GrantID)
+	b = appendString(b, e.ClientID)
+	b = appendTime(b, e.ExpiresAt)
+	b = appendTime(b, e.rotatedAt)
+	b = binary.AppendUvarint(b, uint64(len(e.sealed)))
+	return append(b, e.sealed...)
+}
+
+func decodeRefresh(b []byte) *refreshEntry {
 	f := fields{b}
-	r = &RefreshToken{Hash: f.string(), GrantID: f.string(), ClientID: f.string(), ExpiresAt: f.time()}
-	return r, f.time(), f.bytes()
+	return &refreshEntry{
+		RefreshToken: RefreshToken{Hash: f.string(), GrantID: f.string(), ClientID: f.string(), ExpiresAt: f.time()},
+		rotatedAt:    f.time(),
+		sealed:       f.bytes(),
+	}
 }
