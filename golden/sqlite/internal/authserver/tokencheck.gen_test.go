@@ -30,10 +30,12 @@ import (
 // store's revocation feed, whose beats keep the memory trusted.
 //
 // Each backend stores the million grants its fastest way (openScaleStore),
-// from seconds to minutes; run it on purpose, with enough calls for the
-// 99th percentile to settle:
+// from seconds to minutes. Run it on purpose, with enough calls for the
+// 99th percentile to settle, and each size in a process of its own (in one
+// process, the second size runs in what the first left behind):
 //
-//	go test ./internal/authserver -run '^$' -bench TokenCheck -benchtime 3000000x
+//	go test ./internal/authserver -run '^$' -bench 'TokenCheck/grants=100$' -benchtime 3000000x
+//	go test ./internal/authserver -run '^$' -bench 'TokenCheck/grants=1000000$' -benchtime 3000000x
 func BenchmarkTokenCheck(b *testing.B) {
 	const clients = 100
 	for _, n := range []int{clients, 1_000_000} {
