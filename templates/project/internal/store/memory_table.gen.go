@@ -19,10 +19,11 @@ import (
 // what it costs over an empty store.
 //
 // Every write appends the record to the last chunk; the bytes it replaces,
-// like a deleted record's, are counted dead. A chunk that falls below a
-// quarter live has its live records moved to the end and is released, and
-// the last chunk starts over once nothing in it is live, so that dead bytes
-// stay a bounded share of the table.
+// like a deleted record's, are counted dead. A chunk below a quarter live
+// has its live records moved to the end and is released: when a deletion
+// takes it there, or at the next sweep if it was already there when it was
+// left behind. A full last chunk with nothing live starts over. So dead
+// bytes stay a bounded share of the table.
 type table struct {
 	index  map[digest]slot
 	chunks [][]byte // nil once released; free lists the slots to reuse
@@ -167,11 +168,17 @@ func (t *table) compact(c uint32) {
 }
 
 // sweep deletes the records that expired at or before now (Unix
-// nanoseconds).
+// nanoseconds), then compacts the chunks left behind below a quarter live
+// that no deletion has reached since.
 func (t *table) sweep(now int64) {
 	for k, s := range t.index {
 		if s.expiresAt <= now {
 			t.delete(k)
+		}
+	}
+	for c, buf := range t.chunks {
+		if uint32(c) != t.last && buf != nil && t.live[c] < cap(buf)/4 {
+			t.compact(uint32(c))
 		}
 	}
 }

@@ -123,6 +123,46 @@ func TestTableReleasesShortLived(t *testing.T) {
 	}
 }
 
+// TestTableSweepReclaims leaves chunks behind that hold one lasting record
+// among records already gone, which no later deletion reaches: the next
+// sweep moves the lasting records and releases those chunks.
+func TestTableSweepReclaims(t *testing.T) {
+	const n = 50000
+	tab := newTable()
+	payload := bytes.Repeat([]byte("p"), 300)
+	kept := make(map[digest]bool)
+	for i := range n {
+		k := digestOf(fmt.Sprint(i))
+		tab.put(k, payload, 2)
+		if i%3000 == 0 {
+			kept[k] = true
+		} else {
+			tab.delete(k)
+		}
+	}
+	held := func() (n int) {
+		for _, buf := range tab.chunks {
+			n += cap(buf)
+		}
+		return n
+	}
+	if held() < 4*chunkSize {
+		t.Fatalf("%d bytes held before the sweep: the test must leave chunks behind", held())
+	}
+	tab.sweep(1) // nothing expires
+	if len(tab.index) != len(kept) {
+		t.Fatalf("%d records after the sweep, want %d", len(tab.index), len(kept))
+	}
+	for k := range kept {
+		if got, _, ok := tab.get(k); !ok || !bytes.Equal(got, payload) {
+			t.Fatalf("record %x after the sweep: %q, %v", k[:4], got, ok)
+		}
+	}
+	if h := held(); h > 2*chunkSize {
+		t.Errorf("%d chunks held after the sweep for %d small records", h/chunkSize, len(kept))
+	}
+}
+
 // TestRecordsRoundTrip encodes and decodes one record of each kind with
 // every field set, so that a field added to a record type but not to its
 // encoding fails here.
