@@ -174,8 +174,10 @@ func (t *table) sweep(now int64) {
 			t.delete(k)
 		}
 	}
-	for c, buf := range t.chunks {
-		if uint32(c) != t.last && buf != nil && t.live[c] < cap(buf)/4 {
+	// Compacting appends, which may grow t.chunks: read each chunk from
+	// the slice as it is now.
+	for c := range t.chunks {
+		if buf := t.chunks[c]; uint32(c) != t.last && buf != nil && t.live[c] < cap(buf)/4 {
 			t.compact(uint32(c))
 		}
 	}
