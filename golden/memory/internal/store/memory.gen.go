@@ -89,8 +89,8 @@ func (m *memory) CreateClient(_ context.Context, c *Client, maxPerAddress int) e
 func (m *memory) GetClient(_ context.Context, id string) (*Client, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, s, ok := m.clients.get(digestOf(id))
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, _, ok := m.clients.getLive(digestOf(id), unixNano(time.Now()))
+	if !ok {
 		return nil, ErrNotFound
 	}
 	return decodeClient(b), nil
@@ -100,8 +100,8 @@ func (m *memory) TouchClient(_ context.Context, id string, expiresAt time.Time) 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := digestOf(id)
-	b, s, ok := m.clients.get(k)
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, _, ok := m.clients.getLive(k, unixNano(time.Now()))
+	if !ok {
 		return ErrNotFound
 	}
 	if c := decodeClient(b); expiresAt.After(c.ExpiresAt) {
@@ -133,8 +133,8 @@ func (m *memory) SaveConsent(_ context.Context, c *Consent) error {
 func (m *memory) GetConsent(_ context.Context, userID, clientID string) (*Consent, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, s, ok := m.consents.get(consentKey(userID, clientID))
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, _, ok := m.consents.getLive(consentKey(userID, clientID), unixNano(time.Now()))
+	if !ok {
 		return nil, ErrNotFound
 	}
 	return decodeConsent(b), nil
@@ -173,8 +173,8 @@ func (m *memory) SaveCode(_ context.Context, c *Code) error {
 func (m *memory) GetCode(_ context.Context, hash string) (*Code, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, s, ok := m.codes.get(digestOf(hash))
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, _, ok := m.codes.getLive(digestOf(hash), unixNano(time.Now()))
+	if !ok {
 		return nil, ErrNotFound
 	}
 	c := decodeCode(b)
@@ -188,8 +188,8 @@ func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Gr
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := digestOf(hash)
-	b, s, ok := m.codes.get(k)
-	if !ok || unixNano(now) >= s.expiresAt {
+	b, s, ok := m.codes.getLive(k, unixNano(now))
+	if !ok {
 		return nil, ErrNotFound
 	}
 	c := decodeCode(b)
@@ -212,8 +212,8 @@ func (m *memory) RedeemCode(_ context.Context, hash string, now time.Time, g *Gr
 func (m *memory) GetGrant(_ context.Context, id string) (*Grant, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b, s, ok := m.grants.get(digestOf(id))
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, _, ok := m.grants.getLive(digestOf(id), unixNano(time.Now()))
+	if !ok {
 		return nil, ErrNotFound
 	}
 	return decodeGrant(b), nil
@@ -229,8 +229,8 @@ func (m *memory) UpdateUpstream(_ context.Context, grantID string, t UpstreamTok
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := digestOf(grantID)
-	b, s, ok := m.grants.get(k)
-	if !ok || unixNano(time.Now()) >= s.expiresAt {
+	b, s, ok := m.grants.getLive(k, unixNano(time.Now()))
+	if !ok {
 		return ErrNotFound
 	}
 	g := decodeGrant(b)
@@ -243,8 +243,8 @@ func (m *memory) GetAccessToken(_ context.Context, hash string) (*AccessToken, e
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := unixNano(time.Now())
-	b, s, ok := m.access.get(digestOf(hash))
-	if !ok || now >= s.expiresAt {
+	b, _, ok := m.access.getLive(digestOf(hash), now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	a := decodeAccessToken(b)
@@ -259,8 +259,8 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 	defer m.mu.Unlock()
 	now := unixNano(r.Now)
 	k := digestOf(r.OldHash)
-	b, s, ok := m.refresh.get(k)
-	if !ok || now >= s.expiresAt {
+	b, s, ok := m.refresh.getLive(k, now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	old := decodeRefresh(b)
@@ -268,8 +268,8 @@ func (m *memory) RotateRefreshToken(_ context.Context, r Rotation) (*Rotated, er
 		return nil, ErrNotFound
 	}
 	gk := digestOf(old.GrantID)
-	b, gs, ok := m.grants.get(gk)
-	if !ok || now >= gs.expiresAt {
+	b, gs, ok := m.grants.getLive(gk, now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	g := decodeGrant(b)
@@ -310,8 +310,8 @@ func (m *memory) GetRefreshToken(_ context.Context, hash string) (*RefreshToken,
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := unixNano(time.Now())
-	b, s, ok := m.refresh.get(digestOf(hash))
-	if !ok || now >= s.expiresAt {
+	b, _, ok := m.refresh.getLive(digestOf(hash), now)
+	if !ok {
 		return nil, ErrNotFound
 	}
 	e := decodeRefresh(b)

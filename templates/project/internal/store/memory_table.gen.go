@@ -76,11 +76,21 @@ func (t *table) payload(s slot) []byte {
 	return t.chunks[s.chunk][start : start+s.size]
 }
 
+// getLive is get for a record that expires after now (Unix nanoseconds):
+// an expired record, not yet swept, is not found.
+func (t *table) getLive(k digest, now int64) ([]byte, slot, bool) {
+	b, s, ok := t.get(k)
+	if !ok || now >= s.expiresAt {
+		return nil, slot{}, false
+	}
+	return b, s, true
+}
+
 // has reports whether a record under k expires after now (Unix
 // nanoseconds).
 func (t *table) has(k digest, now int64) bool {
-	s, ok := t.index[k]
-	return ok && now < s.expiresAt
+	_, _, ok := t.getLive(k, now)
+	return ok
 }
 
 // put stores payload under k, replacing any record there. payload must not
